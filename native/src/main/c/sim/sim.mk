@@ -1,0 +1,1 @@
+# sim rules: filled in by the simulator work
