@@ -254,6 +254,7 @@ typedef int (*rkllm_sim_abi_version_fn)(void);                                  
 typedef int (*rkllm_sim_set_seed_fn)(LLMHandle handle, uint64_t seed);            /* next runs' sampling seed */
 typedef int (*rkllm_sim_set_option_fn)(LLMHandle handle, const char *key, const char *value);
 typedef const char *(*rkllm_sim_last_error_fn)(LLMHandle handle);                 /* message of the last failure */
+typedef int (*rkllm_sim_prompt_tokens_fn)(LLMHandle handle); /* tokens in the last run's whole input, cached or not */
 
 /* ---- One generation, by name (the simulator) ------------------------------------------ */
 
@@ -291,6 +292,7 @@ int rkllm_sim_abi_version(void);
 int rkllm_sim_set_seed(LLMHandle handle, uint64_t seed);
 int rkllm_sim_set_option(LLMHandle handle, const char *key, const char *value);
 const char *rkllm_sim_last_error(LLMHandle handle);
+int rkllm_sim_prompt_tokens(LLMHandle handle);
 #endif
 
 /* ---- The layout facts, pinned (LP64 only) --------------------------------------------- */
