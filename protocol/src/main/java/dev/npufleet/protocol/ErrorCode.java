@@ -1,0 +1,27 @@
+package dev.npufleet.protocol;
+
+import java.util.Locale;
+
+/** The error codes a job can end with, shared by workers and gateways. */
+public enum ErrorCode {
+    /** The job's input cannot be run (too long for the context, bad parameters). */
+    INVALID_REQUEST,
+    /** The job names a cache the fleet does not know. */
+    CACHE_NOT_FOUND,
+    /** The job's deadline passed before a worker started it. */
+    DEADLINE_EXCEEDED,
+    /** The runtime failed while running the job. */
+    RUNTIME_ERROR,
+    /** The record could not be parsed; it went to the dead-letter topic. */
+    MALFORMED_JOB,
+    /** The job crashed workers repeatedly and was given up. */
+    POISON_JOB,
+    /** The worker serves another model. */
+    MODEL_NOT_SERVED,
+    /** Anything else. */
+    INTERNAL;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.npufleet.protocol;
+
+import java.util.Objects;
+
+/**
+ * Something that happened to a job, published by a worker to the job's reply topic with the job
+ * id as key (so all of a job's events are in order in one partition).
+ *
+ * <p>{@code seq} makes delivery exactly-once as a client sees it: for a {@link EventType#CHUNK}
+ * it is the offset, in Unicode code points, of the chunk's first character within the answer.
+ * A job re-run after a crash produces the same text (same seed), so a consumer that has
+ * delivered {@code n} code points drops what lies before {@code n} whatever the chunking of
+ * the re-run. For {@code FINISH} it is the answer's length; for {@code STARTED} and
+ * {@code ERROR} it is 0.
+ *
+ * @param attempt counts how many times a worker started this job (1 = first)
+ */
+public record Event(
+        int v,
+        String jobId,
+        EventType type,
+        long seq,
+        String worker,
+        int attempt,
+        String text,
+        String finishReason,
+        Usage usage,
+        Timings timings,
+        ErrorInfo error,
+        CacheBuild cacheBuild,
+        long timestamp) {
+
+    public Event {
+        Objects.requireNonNull(jobId, "job_id");
+        Objects.requireNonNull(type, "type");
+        if (seq < 0) {
+            throw new IllegalArgumentException("seq must not be negative");
+        }
+    }
+
+    public static Event started(String jobId, String worker, int attempt, Timings timings) {
+        return new Event(Protocol.VERSION, jobId, EventType.STARTED, 0, worker, attempt, null, null, null, timings,
+                null, null, System.currentTimeMillis());
+    }
+
+    public static Event chunk(String jobId, String worker, int attempt, long seq, String text) {
+        return new Event(Protocol.VERSION, jobId, EventType.CHUNK, seq, worker, attempt, text, null, null, null,
+                null, null, System.currentTimeMillis());
+    }
+
+    public static Event finish(String jobId, String worker, int attempt, long length, String finishReason,
+            Usage usage, Timings timings, CacheBuild cacheBuild) {
+        return new Event(Protocol.VERSION, jobId, EventType.FINISH, length, worker, attempt, null, finishReason,
+                usage, timings, null, cacheBuild, System.currentTimeMillis());
+    }
+
+    public static Event error(String jobId, String worker, int attempt, ErrorInfo error) {
+        return new Event(Protocol.VERSION, jobId, EventType.ERROR, 0, worker, attempt, null, null, null, null,
+                error, null, System.currentTimeMillis());
+    }
+
+    /** Code points in {@code text} (0 for events without text). */
+    public long length() {
+        return text == null ? 0 : text.codePointCount(0, text.length());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.npufleet.protocol;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The fleet's topic names, all under one configurable prefix (so several fleets can share a
+ * cluster). Immutable; any thread.
+ *
+ * @param prefix prepended to every name, e.g. {@code "staging."}; empty for none
+ */
+public record Topics(String prefix) {
+
+    private static final Pattern LEGAL = Pattern.compile("[A-Za-z0-9._-]*");
+    private static final Pattern ILLEGAL_CHAR = Pattern.compile("[^A-Za-z0-9._-]");
+
+    public Topics {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!LEGAL.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("topic prefix may hold only letters, digits, '.', '_' and '-': " + prefix);
+        }
+    }
+
+    public static Topics defaults() {
+        return new Topics("");
+    }
+
+    /**
+     * Jobs for one model. Characters a topic name cannot hold (a model id such as
+     * {@code qwen3:0.6b}) become {@code _}.
+     */
+    public String jobs(String model) {
+        return prefix + "npu.jobs." + ILLEGAL_CHAR.matcher(model).replaceAll("_");
+    }
+
+    /** Chunks, finishes and errors of every job (key = job id); what gateways consume. */
+    public String events() {
+        return prefix + "npu.events";
+    }
+
+    /** Compacted: named cache definitions (key = {@code model/name}). */
+    public String caches() {
+        return prefix + "npu.caches";
+    }
+
+    /** Compacted: each worker's latest status (key = worker id; tombstone when it leaves). */
+    public String workers() {
+        return prefix + "npu.workers";
+    }
+
+    /** Cancellations (key = job id). */
+    public String control() {
+        return prefix + "npu.control";
+    }
+
+    /** Dead letters: records no worker could process, with the reason. */
+    public String dlq() {
+        return prefix + "npu.dlq";
+    }
+}
