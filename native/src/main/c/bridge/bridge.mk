@@ -1,1 +1,32 @@
-# bridge rules
+# bridge rules: libnpufleet.so, the JNI bridge. Included by ../Makefile (paths relative to src/main/c).
+# Compiled against the javac -h headers in $(JNI_HEADERS); only Java_* and JNI_OnLoad are exported.
+
+BRIDGE_LIB := $(DEST)/libnpufleet.so
+BRIDGE_SRC := $(wildcard bridge/*.c)
+BRIDGE_OBJ := $(patsubst bridge/%.c,$(OBJ)/bridge/%.o,$(BRIDGE_SRC))
+BRIDGE_CFLAGS := $(CFLAGS_COMMON) -pthread -Ibridge -I$(JNI_HEADERS) \
+	-I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux -MMD -MP
+
+.PHONY: bridge check-bridge
+all: $(BRIDGE_LIB)
+bridge: $(BRIDGE_LIB)
+check: check-bridge
+
+$(OBJ)/bridge/%.o: bridge/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BRIDGE_CFLAGS) -c $< -o $@
+
+# Linking also checks the exports: a symbol other than Java_* / JNI_OnLoad fails the build.
+$(BRIDGE_LIB): $(BRIDGE_OBJ) bridge/bridge.map
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_COMMON) -pthread -Wl,--version-script=bridge/bridge.map -o $@.tmp $(BRIDGE_OBJ) -ldl
+	@bad=$$(nm -D --defined-only $@.tmp | awk '$$2 ~ /^[TDBRVW]$$/ && $$3 !~ /^(Java_|JNI_OnLoad$$)/ {print $$3}'); \
+	if [ -n "$$bad" ]; then echo "libnpufleet.so exports more than Java_* and JNI_OnLoad: $$bad" >&2; rm -f $@.tmp; exit 1; fi
+	mv $@.tmp $@
+
+# The bridge's own check: exports, and that it resolves nothing it should not need.
+check-bridge: $(BRIDGE_LIB)
+	nm -D --defined-only $(BRIDGE_LIB) | awk '$$2 ~ /^[TDBRVW]$$/ {print $$3}' | sort
+	ldd $(BRIDGE_LIB)
+
+-include $(BRIDGE_OBJ:.o=.d)
