@@ -102,8 +102,17 @@ public final class KafkaTestBroker implements BeforeAllCallback, ParameterResolv
         }
 
         @Override
-        public void close() throws Exception {
-            resource.close();
+        public void close() {
+            try {
+                resource.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("Cannot stop the " + broker.kind() + " Kafka for tests", e);
+            }
         }
     }
 

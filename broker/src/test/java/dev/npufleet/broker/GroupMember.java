@@ -61,23 +61,28 @@ final class GroupMember implements AutoCloseable {
 
     /** Leaves the group the way a worker that shuts down cleanly does. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stop();
     }
 
     /** Stops polling without leaving the group, as a killed worker would: the broker must notice. */
-    void crash() throws InterruptedException {
+    void crash() {
         closeOptions = CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
         stop();
     }
 
-    private void stop() throws InterruptedException {
+    private void stop() {
         running = false;
         KafkaConsumer<String, String> c = consumer;
         if (c != null) {
             c.wakeup();
         }
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while stopping " + thread.getName(), e);
+        }
         if (thread.isAlive()) {
             throw new AssertionError(thread.getName() + " did not stop");
         }
