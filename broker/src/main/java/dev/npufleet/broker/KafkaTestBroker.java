@@ -86,10 +86,10 @@ public final class KafkaTestBroker implements BeforeAllCallback, ParameterResolv
     record Running(Broker broker, AutoCloseable resource) implements AutoCloseable {
 
         static Running start(Map<String, String> env) {
-            String external = env.get(BOOTSTRAP_ENV);
-            if (external != null && !external.isBlank()) {
+            String external = env.getOrDefault(BOOTSTRAP_ENV, "").strip();
+            if (!external.isEmpty()) {
                 LOG.atInfo().addKeyValue("bootstrapServers", external).log("Tests use an external Kafka");
-                return new Running(new Broker(external.strip(), "external"), () -> { });
+                return new Running(new Broker(external, "external"), () -> { });
             }
             if (Containers.dockerHinted(env, Path.of(System.getProperty("user.home", "/")))) {
                 Running container = Containers.tryStart();

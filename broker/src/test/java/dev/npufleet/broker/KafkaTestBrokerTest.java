@@ -49,6 +49,13 @@ class KafkaTestBrokerTest {
     }
 
     @Test
+    void shouldFallThroughQuietlyWhenTestcontainersFindsNoDocker() {
+        assumeFalse(KafkaTestBroker.Containers.dockerHinted(System.getenv(),
+                Path.of(System.getProperty("user.home", "/"))), "this machine has a Docker endpoint");
+        assertThat(KafkaTestBroker.Containers.tryStart()).isNull();
+    }
+
+    @Test
     void shouldRejectABlankBootstrapAddress() {
         assertThatThrownBy(() -> new KafkaTestBroker.Broker(" ", "external"))
                 .isInstanceOf(IllegalArgumentException.class);
