@@ -1,20 +1,11 @@
 package dev.npufleet.broker;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,12 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,7 +145,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         BrokerLogging.quietUnlessConfigured();
         long startedAt = System.nanoTime();
         boolean temporary = settings.dataDir() == null;
-        Path dir = temporary ? createTempDir() : createDirs(settings.dataDir());
+        Path dir = temporary ? DataDir.createTemp() : DataDir.create(settings.dataDir());
         try {
             for (int attempt = 1; ; attempt++) {
                 Ports ports = Ports.choose(settings);
@@ -173,7 +162,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (temporary) {
                 try {
-                    deleteRecursively(dir);
+                    DataDir.delete(dir);
                 } catch (RuntimeException cleanup) {
                     e.addSuppressed(cleanup);
                 }
@@ -213,7 +202,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             stop(server);
         } finally {
             if (deleteOnClose) {
-                deleteRecursively(dataDir);
+                DataDir.delete(dataDir);
             }
         }
         LOG.atInfo().addKeyValue("bootstrapServers", bootstrapServers())
@@ -226,7 +215,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         Path logDir = dir.resolve("kraft-logs");
         Properties props = BrokerConfig.embedded(ports.port(), ports.controllerPort(), logDir,
                 settings.fastFailover(), settings.brokerProperties());
-        format(props, dir, logDir);
+        DataDir.format(props, dir, logDir);
         KafkaRaftServer server;
         try {
             server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
@@ -250,35 +239,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.atInfo().addKeyValue("bootstrapServers", bootstrap).addKeyValue("ms", took.toMillis())
                 .addKeyValue("dataDir", dir).log("Embedded Kafka ready");
         return new EmbeddedKafka(server, ports.port(), dir, temporary, took);
-    }
-
-    /**
-     * Writes server.properties and, for a new data directory, runs StorageTool's format in-process
-     * (it returns a code, never exits). A formatted directory is reused as it is.
-     */
-    private static void format(Properties props, Path dir, Path logDir) {
-        Path file = dir.resolve("server.properties");
-        try (Writer w = Files.newBufferedWriter(file, UTF_8)) {
-            props.store(w, "npufleet embedded broker");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + file, e);
-        }
-        if (Files.exists(logDir.resolve("meta.properties"))) {
-            return; // a kept data directory (or an earlier attempt): format would demand its cluster id
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc;
-        try (PrintStream ps = new PrintStream(out, true, UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", file.toString()}, ps);
-        } catch (Exception e) {
-            throw new EmbeddedKafkaException("Formatting " + dir + " failed: " + e.getMessage()
-                    + " " + out.toString(UTF_8).strip(), e);
-        }
-        if (rc != 0) {
-            throw new EmbeddedKafkaException("Formatting " + dir + " failed (exit " + rc + "): "
-                    + out.toString(UTF_8).strip());
-        }
     }
 
     /** Runs startup on its own thread so that a hang is bounded by the ready timeout. */
@@ -356,48 +316,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot find a free port on " + loopback, e);
             }
-        }
-    }
-
-    private static Path createTempDir() {
-        try {
-            return Files.createTempDirectory("npufleet-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a temporary data directory", e);
-        }
-    }
-
-    private static Path createDirs(Path dir) {
-        try {
-            return Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create data directory " + dir, e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException failure) throws IOException {
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + dir, e);
         }
     }
 }
