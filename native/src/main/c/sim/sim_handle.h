@@ -1,0 +1,29 @@
+/* sim_handle.h: handle lifecycle and run bookkeeping shared by the exported API of both ABI generations. */
+#ifndef NPUFLEET_SIM_HANDLE_H
+#define NPUFLEET_SIM_HANDLE_H
+
+#include "sim.h"
+
+/* rkllm_init's parameters, independent of the ABI generation. */
+typedef struct {
+    const char *model_path;
+    int max_context_len;
+    int max_new_tokens;
+    SimSampling sampling;
+    int skip_special;
+    int ignore_eos;
+    int n_batch;
+    LLMResultCallback callback;
+    void *userdata;
+} SimInit;
+
+int sim_handle_create(SimHandle **out, const SimInit *in);
+void sim_handle_free(SimHandle *h);
+void sim_sampling_normalize(SimSampling *s);
+int sim_set_template(SimHandle *h, const char *system, const char *prefix, const char *postfix, int is_default);
+int sim_begin_run(SimHandle *h, int on_this_thread);
+void sim_end_run(SimHandle *h);
+void sim_mark_finishing(SimHandle *h);
+void sim_request_free(SimRequest *rq);
+
+#endif /* NPUFLEET_SIM_HANDLE_H */
