@@ -7,9 +7,12 @@ BRIDGE_OBJ := $(patsubst bridge/%.c,$(OBJ)/bridge/%.o,$(BRIDGE_SRC))
 BRIDGE_CFLAGS := $(CFLAGS_COMMON) -pthread -Ibridge -I$(JNI_HEADERS) \
 	-I$(JAVA_HOME)/include -I$(JAVA_HOME)/include/linux -MMD -MP
 
+# Test only (not in the jar): a 1.3.0 runtime that calls back from its own thread, like a vendor runtime might.
+BRIDGE_FAKE_RT := $(OBJ)/bridge-test/libnpufleet_fake_rt.so
+
 .PHONY: bridge check-bridge
-all: $(BRIDGE_LIB)
-bridge: $(BRIDGE_LIB)
+all: $(BRIDGE_LIB) $(BRIDGE_FAKE_RT)
+bridge: $(BRIDGE_LIB) $(BRIDGE_FAKE_RT)
 check: check-bridge
 
 $(OBJ)/bridge/%.o: bridge/%.c
@@ -23,6 +26,10 @@ $(BRIDGE_LIB): $(BRIDGE_OBJ) bridge/bridge.map
 	@bad=$$(nm -D --defined-only $@.tmp | awk '$$2 ~ /^[TDBRVW]$$/ && $$3 !~ /^(Java_|JNI_OnLoad$$)/ {print $$3}'); \
 	if [ -n "$$bad" ]; then echo "libnpufleet.so exports more than Java_* and JNI_OnLoad: $$bad" >&2; rm -f $@.tmp; exit 1; fi
 	mv $@.tmp $@
+
+$(BRIDGE_FAKE_RT): bridge/test/fake_runtime.c include/rkllm_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -pthread -DRKLLM_ABI_VERSION=130 $(LDFLAGS_COMMON) -o $@ $< -pthread
 
 # The bridge's own check: exports, and that it resolves nothing it should not need.
 check-bridge: $(BRIDGE_LIB)

@@ -86,7 +86,10 @@ public final class RkllmSession implements AutoCloseable {
                 throw e;
             }
             RunOutcome outcome = callback.complete();
-            return new RunResult(outcome, callback.perf(), RkllmBridge.promptTokens(h));
+            PerfStats perf = callback.perf();
+            // No FINISH: the run never started (stopped first), so the runtime's count is a previous run's.
+            int promptTokens = perf == PerfStats.NONE ? -1 : RkllmBridge.promptTokens(h);
+            return new RunResult(outcome, perf, promptTokens);
         } finally {
             release();
         }
