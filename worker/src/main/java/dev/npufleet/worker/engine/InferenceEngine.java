@@ -1,0 +1,42 @@
+package dev.npufleet.worker.engine;
+
+import java.nio.file.Path;
+
+/**
+ * The NPU as the worker sees it: one runtime session, one run at a time.
+ *
+ * <p>Threads: {@link #run}, {@link #loadPromptCache}, {@link #releasePromptCache} and
+ * {@link #close} are called by the worker's job thread only (the NPU slot); {@link #abort} may be
+ * called from any thread, also from inside the {@link TokenListener}.
+ */
+public interface InferenceEngine extends AutoCloseable {
+
+    /** What runs the model: goes into the worker's status and into every cache fingerprint. */
+    EngineIdentity identity();
+
+    /**
+     * Runs one prompt to the end (synchronously), calling {@code listener} per generated token.
+     *
+     * @throws InferenceException when the job cannot run (prompt too long: {@code invalid_request};
+     *     runtime failure: {@code runtime_error})
+     * @throws NpuLostException when the runtime session is gone and cannot be reopened
+     */
+    EngineResult run(EngineRequest request, TokenListener listener);
+
+    /** Asks the running run to stop soon; it then returns {@link EngineResult.Outcome#ABORTED}. No-op when idle. */
+    void abort();
+
+    /**
+     * Loads a prompt cache file, so that the next runs reuse the longest matching prefix.
+     *
+     * @throws PromptCacheLoadException when the file cannot be loaded (corrupt, wrong model)
+     */
+    void loadPromptCache(Path file);
+
+    /** Drops a loaded prompt cache; a no-op when none is loaded. */
+    void releasePromptCache();
+
+    /** Frees the session; waits for a running run to stop first. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,144 @@
+package dev.npufleet.worker.job;
+
+import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.Timings;
+import dev.npufleet.protocol.Usage;
+import dev.npufleet.worker.cache.PromptCaches;
+import dev.npufleet.worker.engine.EngineRequest;
+import dev.npufleet.worker.engine.EngineResult;
+import dev.npufleet.worker.engine.Sampling;
+import dev.npufleet.worker.engine.TokenListener;
+import dev.npufleet.worker.kafka.RecordOutcome;
+import dev.npufleet.worker.metrics.WorkerMetrics;
+import dev.npufleet.worker.prompt.PromptPlan;
+import dev.npufleet.worker.prompt.StopSequenceFilter;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chat or completion job on the NPU: renders the prompt, gets its cache into the engine, runs
+ * it, streams the text through the stop filter into chunks, and ends with FINISH (usage from the
+ * runtime's perf stats, timings). Job thread; {@link #onToken} on the runtime's token thread.
+ */
+final class GenerationRun implements TokenListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GenerationRun.class);
+
+    private final JobServices s;
+    private final Job job;
+    private final RecordContext ctx;
+    private final RunControl control;
+    private final ChunkPublisher chunks;
+    private final StopSequenceFilter stops;
+    private final boolean trace = LOG.isTraceEnabled();
+    private final long startNanos = System.nanoTime();
+    private volatile long firstTokenNanos;
+    private int tokens;
+
+    GenerationRun(JobServices services, Job job, RecordContext ctx, RunControl control, ChunkPublisher chunks) {
+        this.s = services;
+        this.job = job;
+        this.ctx = ctx;
+        this.control = control;
+        this.chunks = chunks;
+        this.stops = new StopSequenceFilter(job.params().stop());
+    }
+
+    /** Runs the job; returns the future of its last event, or ABANDONED when revoked or shut down. */
+    CompletableFuture<RecordOutcome> run(CacheDefinition cache, long queueMs) {
+        PromptPlan plan = PromptPlan.of(job, cache, s.template());
+        PromptCaches.Prepared prepared = null;
+        if (cache == null) {
+            s.caches().useNone();
+        } else {
+            prepared = s.caches().use(cache, plan.prefix(), PromptPlan.templateIdOf(cache, s.template()));
+            if (prepared.built()) {
+                s.metrics().cacheBuilt(prepared.buildMs());
+            }
+        }
+        if (control.aborted() && control.reason().abandonsJob()) {
+            return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
+        }
+        int maxNew = job.params().maxTokens() == null ? s.maxNewTokens()
+                : Math.min(job.params().maxTokens(), s.maxNewTokens());
+        EngineResult result = control.aborted() ? null : s.engine().run(
+                new EngineRequest(plan.full(), maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null), this);
+        AbortReason reason = control.reason();
+        if (reason != null && reason.abandonsJob()) {
+            return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
+        }
+        if (reason != AbortReason.STOP_SEQUENCE) {
+            chunks.append(stops.flush());
+        }
+        String finishReason = reason == AbortReason.CANCELLED ? "cancelled"
+                : reason == AbortReason.STOP_SEQUENCE ? "stop"
+                : tokens >= maxNew ? "length" : "stop";
+        return finish(result, prepared, queueMs, finishReason);
+    }
+
+    @Override
+    public void onToken(int tokenId, String text) {
+        if (firstTokenNanos == 0) {
+            firstTokenNanos = System.nanoTime();
+        }
+        tokens++;
+        if (trace) {
+            LOG.atTrace().addKeyValue("jobId", job.id()).log("token {} '{}'", tokenId, text);
+        }
+        if (control.aborted()) {
+            control.reassert();
+            return;
+        }
+        String out = stops.accept(text);
+        if (!out.isEmpty()) {
+            chunks.append(out);
+        }
+        if (stops.stopped()) {
+            control.abort(AbortReason.STOP_SEQUENCE);
+        }
+    }
+
+    private CompletableFuture<RecordOutcome> finish(EngineResult r, PromptCaches.Prepared prepared, long queueMs,
+            String finishReason) {
+        int prefill = r == null ? 0 : r.prefillTokens();
+        int prompt = r == null ? 0 : r.promptTokens() >= 0 ? r.promptTokens()
+                // The vendor runtime does not report the prompt length: assume the cache held its whole prefix.
+                : prefill + (prepared == null ? 0 : prepared.manifest().prefixTokens());
+        int cached = Math.max(0, prompt - prefill);
+        int completion = r == null ? 0 : r.generateTokens();
+        Usage usage = Usage.of(prompt, completion, cached);
+        double ttftMs = firstTokenNanos == 0 ? 0 : (firstTokenNanos - startNanos) / 1e6;
+        long totalMs = (System.nanoTime() - startNanos) / 1_000_000;
+        double prefillRate = r == null ? 0 : r.prefillTokensPerSecond();
+        double decodeRate = r == null ? 0 : r.decodeTokensPerSecond();
+        Timings timings = new Timings(queueMs, prepared == null ? 0 : prepared.buildMs(),
+                r == null ? 0 : r.prefillMs(), ttftMs, decodeRate, prefillRate, totalMs);
+        record(usage, prepared, ttftMs, prefillRate, decodeRate, finishReason);
+        Event last = Event.finish(job.id(), s.workerId(), chunks.attempt(), chunks.length(), finishReason, usage,
+                timings, null);
+        return chunks.finish(last).thenApply(v -> RecordOutcome.DONE);
+    }
+
+    private void record(Usage usage, PromptCaches.Prepared prepared, double ttftMs, double prefillRate,
+            double decodeRate, String finishReason) {
+        WorkerMetrics m = s.metrics();
+        m.job("cancelled".equals(finishReason) ? WorkerMetrics.Outcome.CANCELLED : WorkerMetrics.Outcome.FINISHED);
+        if (firstTokenNanos != 0) {
+            m.ttft(ttftMs);
+        }
+        m.rates(prefillRate, decodeRate);
+        m.tokens(usage.promptTokens(), usage.completionTokens());
+        if (prepared != null) {
+            m.cacheUse(usage.cacheHit());
+        }
+        s.stats().jobDone(prefillRate, decodeRate);
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
+                .addKeyValue("model", s.model()).addKeyValue("partition", ctx.partition())
+                .log("Job done ({}): {} prompt tokens ({} cached) at {} tok/s, {} generated at {} tok/s, TTFT {} ms",
+                        finishReason, usage.promptTokens(), usage.cachedTokens(), Math.round(prefillRate),
+                        usage.completionTokens(), Math.round(decodeRate), Math.round(ttftMs));
+    }
+}

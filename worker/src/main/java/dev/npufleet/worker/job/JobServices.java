@@ -1,0 +1,36 @@
+package dev.npufleet.worker.job;
+
+import dev.npufleet.worker.cache.CacheDefinitionView;
+import dev.npufleet.worker.cache.PromptCaches;
+import dev.npufleet.worker.engine.InferenceEngine;
+import dev.npufleet.worker.metrics.WorkerMetrics;
+import dev.npufleet.worker.prompt.ChatTemplate;
+import dev.npufleet.worker.status.WorkerStats;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What running a job needs, wired once by the worker.
+ *
+ * @param maxNewTokens the worker's cap on tokens per job (a job's {@code max_tokens} may only lower it)
+ * @param maxAttempts how many times a job may take the worker down before it is dead-lettered
+ * @param cacheLookupWait how long a job naming only a cache waits for the caches view to catch up
+ */
+public record JobServices(
+        String workerId,
+        String model,
+        EventSink sink,
+        InferenceEngine engine,
+        PromptCaches caches,
+        CacheDefinitionView cacheView,
+        ChatTemplate template,
+        SlotControl slot,
+        PoisonMarker marker,
+        DeadLetters deadLetters,
+        WorkerMetrics metrics,
+        WorkerStats stats,
+        int maxNewTokens,
+        int maxAttempts,
+        Duration cacheLookupWait,
+        Clock clock) {
+}

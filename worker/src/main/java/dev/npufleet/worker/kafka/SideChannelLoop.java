@@ -1,0 +1,173 @@
+package dev.npufleet.worker.kafka;
+
+import dev.npufleet.protocol.CancelRequest;
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.Topics;
+import dev.npufleet.worker.cache.CacheDefinitionView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's second consumer, without a group: every partition of the control topic from its
+ * end (cancellations: each worker sees every one and acts on its own jobs) and of the caches topic
+ * from its beginning (the compacted cache definitions, applied to the {@link CacheDefinitionView}).
+ * Its thread owns the consumer; other threads call {@link #close()} and
+ * {@link CatchUpRequests#request()}, which only set flags and call {@code wakeup()}.
+ */
+public final class SideChannelLoop implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SideChannelLoop.class);
+
+    private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
+    private final Topics topics;
+    private final Consumer<String> onCancel;
+    private final CacheDefinitionView view;
+    private final CatchUpRequests catchUp;
+    private final Duration pollTimeout;
+    private final CountDownLatch started = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    // Consumer thread only.
+    private final List<Waiting> waiting = new ArrayList<>();
+    private List<TopicPartition> cachePartitions = List.of();
+
+    private record Waiting(CompletableFuture<Void> future, Map<TopicPartition, Long> ends) {
+    }
+
+    public SideChannelLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, Topics topics,
+            Consumer<String> onCancel, CacheDefinitionView view, CatchUpRequests catchUp, Duration pollTimeout) {
+        this.consumer = consumer;
+        this.topics = topics;
+        this.onCancel = onCancel;
+        this.view = view;
+        this.catchUp = catchUp;
+        this.pollTimeout = pollTimeout;
+        catchUp.onRequest(consumer::wakeup);
+    }
+
+    @Override
+    public void run() {
+        try {
+            assign();
+            started.countDown();
+            while (running) {
+                try {
+                    takeRequests();
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout)) {
+                        dispatch(r);
+                    }
+                    completeCaughtUp();
+                } catch (WakeupException e) {
+                    // a catch-up request or close: handled at the top of the loop
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.atError().setCause(e).log("Control/caches consumer failed; cancels and cache updates stop");
+        } finally {
+            started.countDown();
+            waiting.forEach(w -> w.future().completeExceptionally(new IllegalStateException("closed")));
+            consumer.close(Duration.ofSeconds(2));
+            stopped.countDown();
+        }
+    }
+
+    /** Waits until the consumer has its positions (so that later cancels are not missed). */
+    public boolean awaitStarted(Duration timeout) throws InterruptedException {
+        return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void assign() {
+        List<TopicPartition> control = partitions(topics.control());
+        cachePartitions = partitions(topics.caches());
+        List<TopicPartition> all = new ArrayList<>(control);
+        all.addAll(cachePartitions);
+        consumer.assign(all);
+        consumer.seekToEnd(control);
+        consumer.seekToBeginning(cachePartitions);
+        // seekToEnd is lazy: resolve it now, so a cancel sent after start-up is read, not skipped.
+        control.forEach(tp -> consumer.position(tp, Duration.ofSeconds(10)));
+    }
+
+    private List<TopicPartition> partitions(String topic) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+        if (infos == null || infos.isEmpty()) {
+            throw new KafkaException("topic " + topic + " has no partitions (does it exist?)");
+        }
+        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    }
+
+    private void dispatch(ConsumerRecord<String, byte[]> r) {
+        if (r.topic().equals(topics.control())) {
+            try {
+                if (r.value() != null) {
+                    onCancel.accept(JsonCodec.decode(r.value(), CancelRequest.class).jobId());
+                }
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("offset", r.offset()).log("Ignoring a bad cancel request: {}", e.getMessage());
+            }
+        } else {
+            view.apply(r.key(), r.value(), r.timestamp());
+        }
+    }
+
+    private void takeRequests() {
+        List<CompletableFuture<Void>> requests = catchUp.take();
+        if (requests.isEmpty()) {
+            return;
+        }
+        for (int tries = 0; ; tries++) {
+            try {
+                Map<TopicPartition, Long> ends = consumer.endOffsets(cachePartitions, Duration.ofSeconds(5));
+                requests.forEach(f -> waiting.add(new Waiting(f, ends)));
+                return;
+            } catch (WakeupException e) {
+                // another request's wakeup; the requests taken must not be lost
+                if (tries >= 3) {
+                    requests.forEach(f -> f.completeExceptionally(e));
+                    return;
+                }
+            } catch (KafkaException e) {
+                requests.forEach(f -> f.completeExceptionally(e));
+                return;
+            }
+        }
+    }
+
+    private void completeCaughtUp() {
+        waiting.removeIf(w -> {
+            for (Map.Entry<TopicPartition, Long> e : w.ends().entrySet()) {
+                if (consumer.position(e.getKey()) < e.getValue()) {
+                    return false;
+                }
+            }
+            w.future().complete(null);
+            return true;
+        });
+    }
+
+    /** Stops the loop and waits for the consumer to close. Any thread; idempotent. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            stopped.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

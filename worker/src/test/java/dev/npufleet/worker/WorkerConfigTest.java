@@ -1,0 +1,128 @@
+package dev.npufleet.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WorkerConfigTest {
+
+    @Test
+    void shouldApplyDefaultsForAnEmptyEnvironment() {
+        WorkerConfig c = WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "board-1"));
+
+        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.model()).isEqualTo("qwen3-0.6b-sim");
+        assertThat(c.usesSimulator()).isTrue();
+        assertThat(c.simModelPreset()).isEqualTo("demo");
+        assertThat(c.rkllmAbi()).isEqualTo("1.3.0");
+        assertThat(c.topicPrefix()).isEmpty();
+        assertThat(c.stateDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".npufleet", "worker", "board-1"));
+        assertThat(c.cacheDir()).isEqualTo(c.stateDir().resolve("caches"));
+        assertThat(c.modelPath()).isEqualTo(c.stateDir().resolve("models/qwen3-0.6b-sim-demo.simmodel"));
+        assertThat(c.cacheMaxBytes()).isEqualTo(2L << 30);
+        assertThat(c.maxContext()).isEqualTo(4096);
+        assertThat(c.maxNewTokens()).isEqualTo(512);
+        assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.staticMembership()).isTrue();
+        assertThat(c.capacity()).isEqualTo(1.0);
+        assertThat(c.maxAttempts()).isEqualTo(3);
+        assertThat(c.metricsPort()).isZero();
+        assertThat(c.jobPartitions()).isEqualTo(16);
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.chatTemplate()).isEqualTo("chatml");
+        assertThat(c.kafkaOverrides()).isEmpty();
+    }
+
+    @Test
+    void shouldReadEveryVariable() {
+        WorkerConfig c = WorkerConfig.fromEnv(Map.ofEntries(
+                Map.entry("NPUFLEET_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"),
+                Map.entry("NPUFLEET_WORKER_ID", "rk-07"),
+                Map.entry("NPUFLEET_MODEL", "qwen3:0.6b"),
+                Map.entry("NPUFLEET_MODEL_PATH", "/models/q.rkllm"),
+                Map.entry("NPUFLEET_RUNTIME_LIBRARY", "/usr/lib/librkllmrt.so"),
+                Map.entry("NPUFLEET_RKLLM_ABI", "1.2.1"),
+                Map.entry("NPUFLEET_TOPIC_PREFIX", "staging."),
+                Map.entry("NPUFLEET_STATE_DIR", "/var/lib/npufleet"),
+                Map.entry("NPUFLEET_CACHE_DIR", "/data/caches"),
+                Map.entry("NPUFLEET_CACHE_MAX_BYTES", "512m"),
+                Map.entry("NPUFLEET_MAX_CONTEXT", "2048"),
+                Map.entry("NPUFLEET_MAX_NEW_TOKENS", "64"),
+                Map.entry("NPUFLEET_HEARTBEAT_MS", "500"),
+                Map.entry("NPUFLEET_SESSION_TIMEOUT_MS", "6000"),
+                Map.entry("NPUFLEET_STATIC_MEMBERSHIP", "false"),
+                Map.entry("NPUFLEET_CAPACITY", "0.5"),
+                Map.entry("NPUFLEET_MAX_ATTEMPTS", "5"),
+                Map.entry("NPUFLEET_METRICS_PORT", "9464"),
+                Map.entry("NPUFLEET_JOB_PARTITIONS", "4"),
+                Map.entry("NPUFLEET_DRAIN_TIMEOUT_MS", "1500"),
+                Map.entry("NPUFLEET_CACHE_LOOKUP_MS", "300"),
+                Map.entry("NPUFLEET_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")));
+
+        assertThat(c.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(c.workerId()).isEqualTo("rk-07");
+        assertThat(c.model()).isEqualTo("qwen3:0.6b");
+        assertThat(c.modelPath()).isEqualTo(Path.of("/models/q.rkllm"));
+        assertThat(c.usesSimulator()).isFalse();
+        assertThat(c.rkllmAbi()).isEqualTo("1.2.1");
+        assertThat(c.topicPrefix()).isEqualTo("staging.");
+        assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/npufleet"));
+        assertThat(c.cacheDir()).isEqualTo(Path.of("/data/caches"));
+        assertThat(c.cacheMaxBytes()).isEqualTo(512L << 20);
+        assertThat(c.maxContext()).isEqualTo(2048);
+        assertThat(c.maxNewTokens()).isEqualTo(64);
+        assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.sessionTimeout()).isEqualTo(Duration.ofMillis(6000));
+        assertThat(c.staticMembership()).isFalse();
+        assertThat(c.capacity()).isEqualTo(0.5);
+        assertThat(c.maxAttempts()).isEqualTo(5);
+        assertThat(c.metricsPort()).isEqualTo(9464);
+        assertThat(c.jobPartitions()).isEqualTo(4);
+        assertThat(c.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.cacheLookupWait()).isEqualTo(Duration.ofMillis(300));
+        assertThat(c.kafkaOverrides()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void shouldFallBackToKafkaBootstrapServers() {
+        WorkerConfig c = WorkerConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:29092", "NPUFLEET_WORKER_ID", "b"));
+        assertThat(c.bootstrapServers()).isEqualTo("broker:29092");
+    }
+
+    @Test
+    void shouldNameTheVariableOfAValueItCannotParse() {
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_MAX_CONTEXT", "lots")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_MAX_CONTEXT");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_STATIC_MEMBERSHIP", "maybe")))
+                .hasMessageContaining("NPUFLEET_STATIC_MEMBERSHIP");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_CACHE_MAX_BYTES", "2x")))
+                .hasMessageContaining("NPUFLEET_CACHE_MAX_BYTES");
+    }
+
+    @Test
+    void shouldRequireAModelPathWithARealRuntime() {
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_RUNTIME_LIBRARY", "/usr/lib/librkllmrt.so")))
+                .hasMessageContaining("NPUFLEET_MODEL_PATH");
+    }
+
+    @Test
+    void shouldRefuseAWorkerIdThatCannotNameAFileOrGroupMember() {
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "../etc")))
+                .hasMessageContaining("worker id");
+    }
+
+    @Test
+    void shouldMaskSecretKafkaPropertiesInTheStartupLine() {
+        WorkerConfig c = WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b",
+                "NPUFLEET_KAFKA_SASL_JAAS_CONFIG", "org.apache...PlainLoginModule password=\"hunter2\";",
+                "NPUFLEET_KAFKA_SSL_KEYSTORE_PASSWORD", "hunter2"));
+
+        assertThat(c.describe()).doesNotContain("hunter2").contains("sasl.jaas.config=****");
+        assertThat(c.toString()).doesNotContain("hunter2");
+    }
+}

@@ -1,0 +1,75 @@
+package dev.npufleet.worker.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.EventType;
+import dev.npufleet.protocol.Usage;
+import dev.npufleet.worker.testing.ManualSink;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class ChunkPublisherTest {
+
+    private final ManualSink sink = new ManualSink();
+    private final ChunkPublisher chunks = new ChunkPublisher(sink, "replies", "job-1", "w1", 1);
+
+    @Test
+    void shouldSendTheFirstTextAtOnce() {
+        chunks.append("Hel");
+        assertThat(sink.events()).extracting(Event::text).containsExactly("Hel");
+        assertThat(sink.events().get(0).seq()).isZero();
+    }
+
+    @Test
+    void shouldCoalesceTextWhileAChunkIsInFlight() {
+        // Given a chunk in flight
+        chunks.append("a");
+
+        // When more tokens arrive before its ack
+        chunks.append("b");
+        chunks.append("c");
+
+        // Then they wait, and go as one chunk when the first is acknowledged
+        assertThat(sink.events()).hasSize(1);
+        sink.ackAll();
+        assertThat(sink.events()).extracting(Event::text).containsExactly("a", "bc");
+        assertThat(sink.events()).extracting(Event::seq).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void shouldCountSeqInCodePoints() {
+        chunks.append("\uD83D\uDE00x");
+        sink.ackAll();
+        chunks.append("y");
+        assertThat(sink.events()).extracting(Event::seq).containsExactly(0L, 2L);
+        assertThat(chunks.length()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldSendHeldTextBeforeTheLastEventAndCompleteOnItsAck() {
+        chunks.append("a");
+        chunks.append("b");
+        CompletableFuture<Void> done = chunks.finish(finish(2));
+
+        assertThat(sink.events()).extracting(Event::type)
+                .containsExactly(EventType.CHUNK, EventType.CHUNK, EventType.FINISH);
+        assertThat(sink.events().get(2).seq()).isEqualTo(2);
+        assertThat(done).isNotDone();
+        sink.ackAll();
+        assertThat(done).isCompleted();
+    }
+
+    @Test
+    void shouldFailTheJobWhenAChunkWasNotDelivered() {
+        chunks.append("a");
+        CompletableFuture<Void> done = chunks.finish(finish(1));
+        sink.fail(0, new IllegalStateException("broker away"));
+        sink.ackAll();
+        assertThat(done).isCompletedExceptionally();
+    }
+
+    private static Event finish(long length) {
+        return Event.finish("job-1", "w1", 1, length, "stop", Usage.of(1, 1, 0), null, null);
+    }
+}
