@@ -55,3 +55,14 @@ check-sim-valgrind: $(OBJ)/sim_check130 $(OBJ)/sim_check122
 	@rm -rf $(SIM_WORK) && mkdir -p $(SIM_WORK)/130 $(SIM_WORK)/122
 	SIM_CHECK_UNDER_VALGRIND=1 $(SIM_VALGRIND) $(OBJ)/sim_check130 $(SIM_WORK)/130
 	SIM_CHECK_UNDER_VALGRIND=1 $(SIM_VALGRIND) $(OBJ)/sim_check122 $(SIM_WORK)/122
+
+# Figures for a model file (e.g. one SimModels wrote): make bench-sim SIM_BENCH_MODEL=/path/demo.npfsim
+$(OBJ)/sim_bench: sim/bench/sim_bench.c include/rkllm_abi.h $(DEST)/librkllm_sim.so
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -DRKLLM_ABI_VERSION=130 -o $@ $< \
+	  -L$(DEST) -l:librkllm_sim.so -Wl,-rpath,$(abspath $(DEST))
+
+.PHONY: bench-sim
+bench-sim: $(OBJ)/sim_bench
+	@test -n "$(SIM_BENCH_MODEL)" || { echo "set SIM_BENCH_MODEL to a model file"; exit 2; }
+	@mkdir -p $(SIM_WORK)
+	$(OBJ)/sim_bench $(SIM_BENCH_MODEL) $(SIM_WORK)

@@ -90,9 +90,12 @@ static int prefill(Run *r, const int32_t *ids, int from, int n)
 {
     SimHandle *h = r->h;
     double t0 = sim_now_ms();
-    for (int i = from; i < n; i += SIM_PREFILL_CHUNK) {
-        if (aborted(h))
-            return 1;
+    int stopped = 0;
+    for (int i = from; i < n && !stopped; i += SIM_PREFILL_CHUNK) {
+        if (aborted(h)) {
+            stopped = 1;
+            break;
+        }
         int c = n - i < SIM_PREFILL_CHUNK ? n - i : SIM_PREFILL_CHUNK;
         sim_forward(h, ids + i, c, h->n_pos, i + c == n);
         memcpy(h->hist + h->n_pos, ids + i, (size_t)c * sizeof(int32_t));
@@ -100,12 +103,11 @@ static int prefill(Run *r, const int32_t *ids, int from, int n)
         r->perf.prefill_tokens += c;
         if (r->opts.prefill_tps > 0.0) {
             double due = t0 + r->perf.prefill_tokens * 1000.0 / r->opts.prefill_tps;
-            if (sim_wait_ms(h, due - sim_now_ms()))
-                return 1;
+            stopped = sim_wait_ms(h, due - sim_now_ms());
         }
     }
     r->perf.prefill_time_ms = (float)(sim_now_ms() - t0);
-    return 0;
+    return stopped;
 }
 
 /* Feeds an emitted token back so the next one can be sampled (and the history stays whole). */
