@@ -1,0 +1,148 @@
+package dev.npufleet.gateway;
+
+import dev.npufleet.gateway.fleet.CacheView;
+import dev.npufleet.gateway.fleet.FleetView;
+import dev.npufleet.gateway.fleet.ModelCatalog;
+import dev.npufleet.gateway.fleet.Router;
+import dev.npufleet.gateway.http.ExchangeServices;
+import dev.npufleet.gateway.http.GatewayHandler;
+import dev.npufleet.gateway.http.GatewayServices;
+import dev.npufleet.gateway.http.HttpServerFactory;
+import dev.npufleet.gateway.jobs.PendingJobs;
+import dev.npufleet.gateway.kafka.BrokerStatus;
+import dev.npufleet.gateway.kafka.EventConsumerLoop;
+import dev.npufleet.gateway.kafka.KafkaBus;
+import dev.npufleet.gateway.kafka.StateConsumerLoop;
+import dev.npufleet.gateway.kafka.TopicMaintainer;
+import dev.npufleet.gateway.metrics.GatewayMetrics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the HTTP server and its Kafka side (job producer, events reader, state reader,
+ * topic maintainer). Starts whether or not the broker is reachable: {@code /health} tells, job
+ * requests get 503 until it is. Thread-safe; {@link #close()} is idempotent.
+ *
+ * <p>Threads: Jetty's pool (HTTP, never blocked per stream), {@code gateway-events} (owns the
+ * events consumer), {@code gateway-state} (caches and workers topics), {@code gateway-admin}
+ * (topic creation, broker health), {@code gateway-timers} (request deadlines),
+ * {@code gateway-cancels} (cancel sends), plus the Kafka producer's own I/O thread.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final Server server;
+    private final List<AutoCloseable> kafkaSide;
+    private final ScheduledThreadPoolExecutor timers;
+    private final CountDownLatch closed = new CountDownLatch(1);
+    private final int port;
+
+    private Gateway(Server server, List<AutoCloseable> kafkaSide, ScheduledThreadPoolExecutor timers, int port) {
+        this.server = server;
+        this.kafkaSide = kafkaSide;
+        this.timers = timers;
+        this.port = port;
+    }
+
+    /**
+     * Starts a gateway and returns once it listens.
+     *
+     * @throws IllegalStateException when the HTTP port cannot be bound
+     */
+    public static Gateway start(GatewayConfig config) {
+        LOG.info("starting gateway: {}", config.describe());
+        GatewayMetrics metrics = new GatewayMetrics();
+        PendingJobs pending = new PendingJobs();
+        CacheView caches = new CacheView();
+        FleetView fleet = new FleetView(config.workerStaleAfter());
+        BrokerStatus broker = new BrokerStatus();
+        KafkaBus bus = new KafkaBus(config, metrics);
+        EventConsumerLoop events = new EventConsumerLoop(config, pending);
+        StateConsumerLoop state = new StateConsumerLoop(config, caches, fleet);
+        TopicMaintainer topics = new TopicMaintainer(config, broker);
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "gateway-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true); // most deadlines are cancelled; do not keep them queued
+        metrics.gauge("gateway.jobs.pending", "requests waiting on a job", pending::size);
+        metrics.gauge("gateway.broker.up", "1 when the last broker check succeeded",
+                () -> broker.state() == BrokerStatus.State.UP ? 1 : 0);
+
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("gateway-http");
+        GatewayServices services = new GatewayServices(config,
+                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout()), bus,
+                new ModelCatalog(config.models(), fleet), caches, fleet, Router.keyHash(), broker, events::isReady,
+                pool);
+        // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
+        // then the producer, which sends the queued cancels before it closes
+        List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, bus));
+        Server server = HttpServerFactory.create(config, pool, new GatewayHandler(services));
+        try {
+            server.start();
+        } catch (Exception e) {
+            closeAll(kafkaSide);
+            timers.shutdownNow();
+            throw new IllegalStateException("cannot start HTTP on " + config.httpHost() + ":" + config.httpPort(), e);
+        }
+        events.start();
+        state.start();
+        topics.start();
+        int port = HttpServerFactory.localPort(server);
+        LOG.info("gateway {} listening on port {}", config.gatewayId(), port);
+        return new Gateway(server, kafkaSide, timers, port);
+    }
+
+    /** The HTTP port (the bound one, when the config asked for 0). */
+    public int port() {
+        return port;
+    }
+
+    /** Blocks until {@link #close()} has run. */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
+    }
+
+    /** Stops HTTP (open requests are failed, their jobs cancelled), then the Kafka side. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed.getCount() == 0) {
+                return;
+            }
+            try {
+                server.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping HTTP failed", e);
+            }
+            closeAll(kafkaSide);
+            timers.shutdownNow();
+            try {
+                timers.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closed.countDown();
+        }
+        LOG.info("gateway stopped");
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", resource.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package dev.npufleet.gateway;
+
+import dev.npufleet.protocol.Topics;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Everything a gateway process is configured with, read once from the environment. Immutable;
+ * any thread.
+ *
+ * <p>Environment variables (defaults in brackets):
+ * <ul>
+ *   <li>{@code NPUFLEET_BOOTSTRAP_SERVERS}, else {@code KAFKA_BOOTSTRAP_SERVERS} [{@code localhost:9092}]:
+ *       the Kafka cluster</li>
+ *   <li>{@code NPUFLEET_HTTP_HOST} [{@code 0.0.0.0}]: the address the HTTP server binds</li>
+ *   <li>{@code NPUFLEET_HTTP_PORT} [{@code 8080}]: its port; 0 picks a free one (see {@link Gateway#port()})</li>
+ *   <li>{@code NPUFLEET_MODELS} [{@code qwen3-0.6b-sim}]: comma-separated model ids this gateway serves
+ *       (models that live workers announce are served too)</li>
+ *   <li>{@code NPUFLEET_TOPIC_PREFIX} [empty]: prefix of every topic name, so fleets can share a cluster</li>
+ *   <li>{@code NPUFLEET_REQUEST_TIMEOUT_MS} [{@code 300000}]: the longest a request may take, from arrival to
+ *       its last byte; also the job's deadline. Past it: 504, or an error event in a started stream</li>
+ *   <li>{@code NPUFLEET_MAX_BODY_BYTES} [{@code 2097152}]: larger request bodies get 413</li>
+ *   <li>{@code NPUFLEET_DEFAULT_MAX_TOKENS} [{@code 512}]: {@code max_tokens} of a request that sets none</li>
+ *   <li>{@code NPUFLEET_KAFKA_TIMEOUT_MS} [{@code 5000}]: bound on every blocking Kafka call (producer
+ *       {@code max.block.ms} and {@code delivery.timeout.ms}, admin calls), so a broker that is down gives
+ *       503 within about this long</li>
+ *   <li>{@code NPUFLEET_JOB_PARTITIONS} [{@code 16}]: partitions of a job topic the gateway creates (the most
+ *       boards one model can use)</li>
+ *   <li>{@code NPUFLEET_GATEWAY_ID} [host name + random suffix]: this instance's name in logs and Kafka
+ *       client ids</li>
+ *   <li>{@code NPUFLEET_WORKER_STALE_MS} [{@code 15000}]: a board whose last status is older than this is shown
+ *       as gone in the fleet view</li>
+ * </ul>
+ */
+public record GatewayConfig(
+        String bootstrapServers,
+        String httpHost,
+        int httpPort,
+        List<String> models,
+        String topicPrefix,
+        Duration requestTimeout,
+        int maxBodyBytes,
+        int defaultMaxTokens,
+        Duration kafkaTimeout,
+        int jobPartitions,
+        String gatewayId,
+        Duration workerStaleAfter) {
+
+    public static final String DEFAULT_MODEL = "qwen3-0.6b-sim";
+
+    public GatewayConfig {
+        bootstrapServers = blankToDefault(bootstrapServers, "localhost:9092");
+        httpHost = blankToDefault(httpHost, "0.0.0.0");
+        models = models == null || models.isEmpty() ? List.of(DEFAULT_MODEL) : List.copyOf(models);
+        topicPrefix = topicPrefix == null ? "" : topicPrefix.strip();
+        requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
+        kafkaTimeout = kafkaTimeout == null ? Duration.ofSeconds(5) : kafkaTimeout;
+        workerStaleAfter = workerStaleAfter == null ? Duration.ofSeconds(15) : workerStaleAfter;
+        gatewayId = blankToDefault(gatewayId, defaultGatewayId());
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new IllegalArgumentException("NPUFLEET_HTTP_PORT must be 0-65535, was " + httpPort);
+        }
+        requirePositive("NPUFLEET_MAX_BODY_BYTES", maxBodyBytes);
+        requirePositive("NPUFLEET_DEFAULT_MAX_TOKENS", defaultMaxTokens);
+        requirePositive("NPUFLEET_JOB_PARTITIONS", jobPartitions);
+        requirePositive("NPUFLEET_REQUEST_TIMEOUT_MS", requestTimeout.toMillis());
+        requirePositive("NPUFLEET_KAFKA_TIMEOUT_MS", kafkaTimeout.toMillis());
+        requirePositive("NPUFLEET_WORKER_STALE_MS", workerStaleAfter.toMillis());
+        models.forEach(m -> {
+            if (m.isBlank()) {
+                throw new IllegalArgumentException("NPUFLEET_MODELS holds an empty model id");
+            }
+        });
+        new Topics(topicPrefix); // validates the prefix now rather than at the first request
+    }
+
+    /**
+     * Reads the variables listed above.
+     *
+     * @throws IllegalArgumentException naming the variable whose value is malformed or out of range
+     */
+    public static GatewayConfig fromEnv(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        String bootstrap = env.get("NPUFLEET_BOOTSTRAP_SERVERS");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
+        }
+        return new GatewayConfig(
+                bootstrap,
+                env.get("NPUFLEET_HTTP_HOST"),
+                intVar(env, "NPUFLEET_HTTP_PORT", 8080),
+                listVar(env.get("NPUFLEET_MODELS")),
+                env.get("NPUFLEET_TOPIC_PREFIX"),
+                Duration.ofMillis(longVar(env, "NPUFLEET_REQUEST_TIMEOUT_MS", 300_000)),
+                intVar(env, "NPUFLEET_MAX_BODY_BYTES", 2 * 1024 * 1024),
+                intVar(env, "NPUFLEET_DEFAULT_MAX_TOKENS", 512),
+                Duration.ofMillis(longVar(env, "NPUFLEET_KAFKA_TIMEOUT_MS", 5_000)),
+                intVar(env, "NPUFLEET_JOB_PARTITIONS", 16),
+                env.get("NPUFLEET_GATEWAY_ID"),
+                Duration.ofMillis(longVar(env, "NPUFLEET_WORKER_STALE_MS", 15_000)));
+    }
+
+    public Topics topics() {
+        return new Topics(topicPrefix);
+    }
+
+    /** One line for the start-up log. Holds no secrets (the config has none; bootstrap addresses are not). */
+    public String describe() {
+        return "gatewayId=" + gatewayId + " bootstrap=" + bootstrapServers + " http=" + httpHost + ":" + httpPort
+                + " models=" + models + " topicPrefix='" + topicPrefix + "' requestTimeout=" + requestTimeout.toMillis()
+                + "ms maxBodyBytes=" + maxBodyBytes + " defaultMaxTokens=" + defaultMaxTokens + " kafkaTimeout="
+                + kafkaTimeout.toMillis() + "ms jobPartitions=" + jobPartitions + " workerStaleAfter="
+                + workerStaleAfter.toMillis() + "ms";
+    }
+
+    private static String blankToDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value.strip();
+    }
+
+    private static List<String> listVar(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
+    private static int intVar(Map<String, String> env, String name, int fallback) {
+        long value = longVar(env, name, fallback);
+        if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(name + " is out of range: " + value);
+        }
+        return (int) value;
+    }
+
+    private static long longVar(Map<String, String> env, String name, long fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+
+    private static String defaultGatewayId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "gateway";
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

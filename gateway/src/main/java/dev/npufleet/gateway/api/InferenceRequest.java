@@ -1,0 +1,41 @@
+package dev.npufleet.gateway.api;
+
+import dev.npufleet.protocol.ChatMessage;
+import dev.npufleet.protocol.GenerationParams;
+import dev.npufleet.protocol.JobKind;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A validated {@code /v1/chat/completions} or {@code /v1/completions} request: what the gateway
+ * needs from OpenAI's body to make a job. Immutable.
+ *
+ * @param messages the chat turns ({@link JobKind#CHAT}), else empty
+ * @param prompt the raw prompt ({@link JobKind#COMPLETION}), else null
+ * @param includeUsage {@code stream_options.include_usage}: send a usage chunk before {@code [DONE]}
+ * @param cacheName {@code use_cache}: the named cache whose prefix goes first, or null
+ */
+public record InferenceRequest(
+        JobKind kind,
+        String model,
+        List<ChatMessage> messages,
+        String prompt,
+        boolean stream,
+        boolean includeUsage,
+        GenerationParams params,
+        String cacheName) {
+
+    public InferenceRequest {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(params, "params");
+        messages = messages == null ? List.of() : List.copyOf(messages);
+        if (kind == JobKind.CACHE_BUILD) {
+            throw new IllegalArgumentException("an inference request is a chat or a completion");
+        }
+    }
+
+    public boolean isChat() {
+        return kind == JobKind.CHAT;
+    }
+}

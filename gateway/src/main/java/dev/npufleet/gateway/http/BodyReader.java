@@ -1,0 +1,95 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.ApiException;
+import dev.npufleet.gateway.api.ErrorMapping;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.function.Consumer;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a request body without blocking a thread (Jetty's read/demand loop), up to a size limit:
+ * a larger body is answered 413 without being read further. Then hands the bytes to the endpoint;
+ * an {@link ApiException} it throws becomes the response, any other exception a 500.
+ */
+final class BodyReader implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(BodyReader.class);
+
+    private final HttpCall call;
+    private final int maxBytes;
+    private final Consumer<byte[]> then;
+    private byte[] body = new byte[0];
+    private int size;
+
+    private BodyReader(HttpCall call, int maxBytes, Consumer<byte[]> then) {
+        this.call = call;
+        this.maxBytes = maxBytes;
+        this.then = then;
+    }
+
+    static void read(HttpCall call, int maxBytes, Consumer<byte[]> then) {
+        long declared = call.request().getLength();
+        if (declared > maxBytes) {
+            call.error(ErrorMapping.bodyTooLarge(maxBytes));
+            return;
+        }
+        BodyReader reader = new BodyReader(call, maxBytes, then);
+        if (declared > 0) {
+            reader.body = new byte[(int) declared];
+        }
+        reader.run();
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            Content.Chunk chunk = call.request().read();
+            if (chunk == null) {
+                call.request().demand(this);
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                call.callback().failed(chunk.getFailure());
+                return;
+            }
+            boolean fits = append(chunk.getByteBuffer());
+            boolean last = chunk.isLast();
+            chunk.release();
+            if (!fits) {
+                call.error(ErrorMapping.bodyTooLarge(maxBytes));
+                return;
+            }
+            if (last) {
+                deliver();
+                return;
+            }
+        }
+    }
+
+    private boolean append(ByteBuffer buffer) {
+        int n = buffer.remaining();
+        if ((long) size + n > maxBytes) {
+            return false;
+        }
+        if (size + n > body.length) {
+            body = Arrays.copyOf(body, Math.min(maxBytes, Math.max(size + n, body.length * 2)));
+        }
+        buffer.get(body, size, n);
+        size += n;
+        return true;
+    }
+
+    private void deliver() {
+        try {
+            then.accept(size == body.length ? body : Arrays.copyOf(body, size));
+        } catch (ApiException e) {
+            call.error(e.error());
+        } catch (RuntimeException e) {
+            LOG.error("handling {} failed", call.request().getHttpURI().getPath(), e);
+            call.error(ErrorMapping.internal("The gateway failed: " + e.getClass().getSimpleName()));
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.jobs.Canceller;
+import dev.npufleet.gateway.jobs.PendingJobs;
+import dev.npufleet.gateway.metrics.GatewayMetrics;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every request waiting on a job shares: the registry it waits in, the timer thread that
+ * enforces its deadline, the way to cancel its job, the meters. Immutable; any thread.
+ */
+public record ExchangeServices(PendingJobs pending, ScheduledExecutorService timers, Canceller canceller,
+        GatewayMetrics metrics, Duration requestTimeout) {
+    public ExchangeServices {
+        Objects.requireNonNull(pending, "pending");
+        Objects.requireNonNull(timers, "timers");
+        Objects.requireNonNull(canceller, "canceller");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+}

@@ -1,0 +1,111 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.ApiException;
+import dev.npufleet.gateway.api.ErrorMapping;
+import dev.npufleet.gateway.metrics.GatewayMetrics;
+import dev.npufleet.protocol.JobKind;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway's only Jetty handler (core API, no servlets): routes each request, answers 404/405
+ * for paths it does not serve, maps exceptions to OpenAI-shaped errors, counts every answer by
+ * endpoint and status. Runs on Jetty's threads; every endpoint is asynchronous, so no thread waits
+ * on a job.
+ */
+public final class GatewayHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
+    private final Routes routes;
+    private final GatewayMetrics metrics;
+
+    public GatewayHandler(GatewayServices services) {
+        this.metrics = services.exchanges().metrics();
+        InferenceEndpoint chat = new InferenceEndpoint(services, JobKind.CHAT);
+        InferenceEndpoint completions = new InferenceEndpoint(services, JobKind.COMPLETION);
+        CacheEndpoint caches = new CacheEndpoint(services);
+        InfoEndpoints info = new InfoEndpoints(services);
+        this.routes = new Routes()
+                .add("POST", "/v1/chat/completions", "chat_completions", chat::handle)
+                .add("POST", "/v1/completions", "completions", completions::handle)
+                .add("GET", "/v1/models", "models", info::models)
+                .add("GET", "/v1/fleet", "fleet", info::fleet)
+                .add("POST", "/v1/cache/{model}", "cache_create", caches::create)
+                .add("GET", "/v1/cache/{model}", "cache_list", caches::list)
+                .add("GET", "/v1/cache/{model}/{name}", "cache_get", caches::get)
+                .add("DELETE", "/v1/cache/{model}/{name}", "cache_delete", caches::delete)
+                .add("GET", "/health", "health", info::health)
+                .add("GET", "/metrics", "metrics", info::metrics);
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        Routes.Match match = routes.match(method, path);
+        String name = match.found() ? match.route().name() : "unknown";
+        HttpCall call = new HttpCall(request, response, new Metered(callback, response, metrics, name), match.params());
+        try {
+            if (match.found()) {
+                match.route().endpoint().accept(call);
+            } else if (!match.allowed().isEmpty()) {
+                response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", match.allowed()));
+                call.error(ErrorMapping.methodNotAllowed(method, path));
+            } else {
+                call.error(ErrorMapping.pathNotFound(method, path));
+            }
+        } catch (ApiException e) {
+            call.error(e.error());
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", method, path, e);
+            call.error(ErrorMapping.internal("The gateway failed: " + e.getClass().getSimpleName()));
+        }
+        return true;
+    }
+
+    /**
+     * Counts the answer when the response completes; a failed one (client gone) as status 499. Counts
+     * once, though a request may be failed both by us and by Jetty.
+     */
+    private static final class Metered implements Callback {
+        private final Callback delegate;
+        private final Response response;
+        private final GatewayMetrics metrics;
+        private final String endpoint;
+        private final AtomicBoolean counted = new AtomicBoolean();
+
+        Metered(Callback delegate, Response response, GatewayMetrics metrics, String endpoint) {
+            this.delegate = delegate;
+            this.response = response;
+            this.metrics = metrics;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void succeeded() {
+            if (counted.compareAndSet(false, true)) {
+                metrics.request(endpoint, response.getStatus());
+            }
+            delegate.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            if (counted.compareAndSet(false, true)) {
+                metrics.request(endpoint, 499);
+            }
+            delegate.failed(x);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return delegate.getInvocationType();
+        }
+    }
+}

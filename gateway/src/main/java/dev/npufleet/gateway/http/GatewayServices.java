@@ -1,0 +1,31 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.fleet.CacheView;
+import dev.npufleet.gateway.fleet.FleetView;
+import dev.npufleet.gateway.fleet.ModelCatalog;
+import dev.npufleet.gateway.fleet.Router;
+import dev.npufleet.gateway.jobs.JobBus;
+import dev.npufleet.gateway.kafka.BrokerStatus;
+import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Everything the HTTP endpoints use, built once by {@code Gateway} (or by a test with fakes).
+ * Immutable; any thread.
+ *
+ * @param eventsReady true once the events topic is being read, i.e. a job's answer can be heard
+ * @param executor runs work that must leave a Kafka callback thread (Jetty's thread pool)
+ */
+public record GatewayServices(
+        GatewayConfig config,
+        ExchangeServices exchanges,
+        JobBus bus,
+        ModelCatalog models,
+        CacheView caches,
+        FleetView fleet,
+        Router router,
+        BrokerStatus broker,
+        BooleanSupplier eventsReady,
+        Executor executor) {
+}

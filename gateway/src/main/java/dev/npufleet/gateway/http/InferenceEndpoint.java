@@ -1,0 +1,85 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.CompletionFormat;
+import dev.npufleet.gateway.api.ErrorMapping;
+import dev.npufleet.gateway.api.InferenceRequest;
+import dev.npufleet.gateway.api.InferenceRequestParser;
+import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobIds;
+import dev.npufleet.protocol.JobKind;
+import dev.npufleet.protocol.Protocol;
+import dev.npufleet.protocol.RoutingKeys;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/chat/completions} and {@code POST /v1/completions}: validates the request, turns
+ * it into a {@link Job}, registers the exchange that will answer, publishes the job. Returns at
+ * once; the answer is written when the job's events arrive. Any request thread.
+ */
+final class InferenceEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceEndpoint.class);
+    static final String JOB_HEADER = "x-npufleet-job-id";
+    static final String ROUTE_HEADER = "x-npufleet-route";
+    static final String WORKER_HEADER = "x-npufleet-worker";
+
+    private final GatewayServices services;
+    private final JobKind kind;
+    private final InferenceRequestParser parser;
+
+    InferenceEndpoint(GatewayServices services, JobKind kind) {
+        this.services = services;
+        this.kind = kind;
+        this.parser = new InferenceRequestParser(services.config().defaultMaxTokens());
+    }
+
+    void handle(HttpCall call) {
+        BodyReader.read(call, services.config().maxBodyBytes(), body -> submit(call, parser.parse(body, kind)));
+    }
+
+    private void submit(HttpCall call, InferenceRequest request) {
+        if (!services.models().serves(request.model())) {
+            throw ErrorMapping.modelNotFound(request.model()).toException();
+        }
+        CacheDefinition cache = request.cacheName() == null ? null : cache(request.model(), request.cacheName());
+        if (!services.eventsReady().getAsBoolean()) {
+            throw ErrorMapping.brokerUnavailable("not connected to the broker yet").toException();
+        }
+        Job job = job(request, cache);
+        String key = RoutingKeys.forJob(job);
+        OptionalInt partition = services.router().partitionFor(job, key);
+        call.response().getHeaders().put(JOB_HEADER, job.id());
+        call.response().getHeaders().put(ROUTE_HEADER, partition.isPresent() ? key + "@" + partition.getAsInt() : key);
+
+        CompletionFormat format = CompletionFormat.of(kind, job.id(), job.model(), job.createdAt(), request.cacheName());
+        JobExchange exchange = request.stream()
+                ? new StreamingExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
+                        call.callback(), format, request.includeUsage())
+                : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
+                        call.callback(), format);
+        exchange.open(call.request());
+        services.bus().publishJob(job, key, partition).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                exchange.publishFailed(failure);
+            }
+        });
+        LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
+                .log("published {} job, stream={}, key={}", kind, request.stream(), key);
+    }
+
+    private CacheDefinition cache(String model, String name) {
+        return services.caches().find(model, name, System.currentTimeMillis()).orElseThrow(() ->
+                (services.caches().isReady()
+                        ? ErrorMapping.cacheNotFound(model, name, "use_cache")
+                        : ErrorMapping.brokerUnavailable("cache definitions are still loading")).toException());
+    }
+
+    private Job job(InferenceRequest request, CacheDefinition cache) {
+        long now = System.currentTimeMillis();
+        return new Job(Protocol.VERSION, JobIds.newId(), request.model(), kind, request.messages(),
+                request.prompt(), cache == null ? null : Job.CacheRef.of(cache), request.params(),
+                services.config().topics().events(), now, now + services.config().requestTimeout().toMillis());
+    }
+}

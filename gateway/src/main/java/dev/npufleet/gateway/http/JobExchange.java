@@ -1,0 +1,169 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.ErrorMapping;
+import dev.npufleet.gateway.jobs.AnswerCursor;
+import dev.npufleet.gateway.jobs.JobListener;
+import dev.npufleet.protocol.ErrorCode;
+import dev.npufleet.protocol.ErrorInfo;
+import dev.npufleet.protocol.Event;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP request waiting on its job: turns the job's events into a response and makes sure it
+ * ends exactly once, by whichever comes first: the job's FINISH or ERROR, the deadline (504 and a
+ * cancel), the client going away (a cancel), or a failed publish (503).
+ *
+ * <p>Threads: {@link #onEvent} runs on the events-consumer thread and must not block; the deadline
+ * fires on the timer thread; a client failure arrives on a Jetty thread. The end is decided under
+ * this object's monitor, so the subclass hooks for the end run once, and text is never written
+ * after it.
+ */
+public abstract class JobExchange implements JobListener {
+    private static final Logger LOG = LoggerFactory.getLogger(JobExchange.class);
+
+    protected final ExchangeServices services;
+    protected final String jobId;
+    protected final String model;
+    protected final Response response;
+    protected final Callback callback;
+    /** When the request's headers arrived (System.nanoTime), the start of every latency the client sees. */
+    protected final long startNanos;
+    private final AnswerCursor cursor = new AnswerCursor();
+    private boolean ended; // guarded by this
+    private volatile ScheduledFuture<?> deadline;
+    private volatile String worker;
+
+    protected JobExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
+            Callback callback) {
+        this.services = services;
+        this.jobId = jobId;
+        this.model = model;
+        this.response = response;
+        this.callback = callback;
+        this.startNanos = request.getHeadersNanoTime();
+    }
+
+    /**
+     * Starts waiting: registers for the job's events, arms the deadline, watches the client. Call
+     * before the job is published, so that no event can arrive unheard.
+     */
+    public final void open(Request request) {
+        services.pending().register(jobId, this);
+        request.addFailureListener(this::clientGone);
+        // Long generations are silent for a while; our own deadline, not Jetty's idle timeout, ends them.
+        request.addIdleTimeoutListener(timeout -> false);
+        long remainingNanos = services.requestTimeout().toNanos() - (System.nanoTime() - startNanos);
+        deadline = services.timers().schedule(this::timedOut, Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public final void onEvent(Event event) {
+        switch (event.type()) {
+            case STARTED -> worker = event.worker();
+            case CHUNK -> chunk(event);
+            case FINISH -> {
+                if (event.worker() != null) {
+                    worker = event.worker();
+                }
+                if (end("finished")) {
+                    finished(event);
+                }
+            }
+            case ERROR -> {
+                if (end("failed")) {
+                    ErrorInfo error = event.error() != null ? event.error()
+                            : ErrorInfo.of(ErrorCode.INTERNAL, "the worker reported an error without details");
+                    LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("board", event.worker())
+                            .log("job failed: {} {}", error.code(), error.message());
+                    failed(ErrorMapping.fromWorker(error));
+                }
+            }
+        }
+    }
+
+    private void chunk(Event event) {
+        long dropped = cursor.dropped();
+        long trimmed = cursor.trimmed();
+        String fresh = cursor.accept(event.seq(), event.text());
+        services.metrics().duplicates(cursor.dropped() - dropped, cursor.trimmed() - trimmed);
+        if (!fresh.isEmpty()) {
+            text(fresh, cursor.delivered());
+        }
+    }
+
+    /** The job could not be published (any thread). */
+    public final void publishFailed(Throwable failure) {
+        if (end("unavailable")) {
+            LOG.atWarn().addKeyValue("jobId", jobId).addKeyValue("model", model)
+                    .log("cannot publish job: {}", failure.toString());
+            failed(ErrorMapping.fromFailure(failure));
+        }
+    }
+
+    private void timedOut() {
+        if (end("timeout")) {
+            LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("model", model).log("job timed out; cancelling");
+            services.canceller().cancel(jobId, "timeout");
+            failed(ErrorMapping.timeout(services.requestTimeout()));
+        }
+    }
+
+    /** The client went away, or writing to it failed (any thread). */
+    protected final void clientGone(Throwable cause) {
+        if (end("client_gone")) {
+            LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("model", model)
+                    .log("client went away ({}); cancelling", cause.toString());
+            services.canceller().cancel(jobId, "client disconnected");
+            abandoned(cause);
+        }
+    }
+
+    /** Decides the end: true for exactly one caller. */
+    private boolean end(String outcome) {
+        synchronized (this) {
+            if (ended) {
+                return false;
+            }
+            ended = true;
+        }
+        services.pending().remove(jobId, this);
+        ScheduledFuture<?> timer = deadline;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        services.metrics().jobEnded(model, outcome, System.nanoTime() - startNanos);
+        return true;
+    }
+
+    protected final synchronized boolean isEnded() {
+        return ended;
+    }
+
+    /** The board that ran (or runs) the job, once known. */
+    protected final String worker() {
+        return worker;
+    }
+
+    protected final long delivered() {
+        return cursor.delivered();
+    }
+
+    /** New text (deduped), ending at code point {@code offset}. Events-consumer thread; not after the end. */
+    protected abstract void text(String fresh, long offset);
+
+    /** The job finished. Events-consumer thread; once, instead of the other end hooks. */
+    protected abstract void finished(Event finish);
+
+    /** The request failed with {@code error}. Any thread; once, instead of the other end hooks. */
+    protected abstract void failed(ApiError error);
+
+    /** The client is gone: complete the callback as failed. Any thread; once, instead of the other end hooks. */
+    protected abstract void abandoned(Throwable cause);
+}

@@ -1,0 +1,118 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.CompletionFormat;
+import dev.npufleet.gateway.api.SseFrames;
+import dev.npufleet.protocol.Event;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A streamed completion: relays the job's text as OpenAI chunks over SSE. The response is committed
+ * at the first text (or the finish), not before, so that a job failing before its first token
+ * still gets a real HTTP status; after that, a failure is an error event then {@code [DONE]}.
+ *
+ * <p>Threads as in {@link JobExchange}; {@code opened} and the queueing of frames are guarded by
+ * this object's monitor, the writes themselves happen outside it.
+ */
+final class StreamingExchange extends JobExchange {
+    private final CompletionFormat format;
+    private final boolean includeUsage;
+    private final SseWriter writer;
+    private volatile boolean opened; // written under this
+
+    StreamingExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
+            Callback callback, CompletionFormat format, boolean includeUsage) {
+        super(services, jobId, model, request, response, callback);
+        this.format = format;
+        this.includeUsage = includeUsage;
+        this.writer = new SseWriter(response, callback, this::clientGone, this::closed);
+    }
+
+    @Override
+    protected void text(String fresh, long offset) {
+        synchronized (this) {
+            if (isEnded()) {
+                return;
+            }
+            boolean first = openLocked();
+            writer.enqueue(SseFrames.event(offset, format.textChunk(fresh)));
+            if (first) {
+                services.metrics().ttft(model, System.nanoTime() - startNanos);
+            }
+        }
+        services.metrics().chunkRelayed();
+        writer.iterate();
+    }
+
+    @Override
+    protected void finished(Event finish) {
+        List<ByteBuffer> frames = new ArrayList<>(3);
+        frames.add(SseFrames.event(delivered(), format.finishChunk(finish.finishReason())));
+        if (includeUsage) {
+            frames.add(SseFrames.event(delivered(), format.usageChunk(finish.usage())));
+        }
+        frames.add(SseFrames.done());
+        synchronized (this) {
+            openLocked();
+            writer.enqueueLast(frames.toArray(ByteBuffer[]::new));
+        }
+        if (finish.usage() != null) {
+            services.metrics().tokensRelayed(model, finish.usage().completionTokens());
+        }
+        writer.iterate();
+    }
+
+    @Override
+    protected void failed(ApiError error) {
+        boolean streaming;
+        synchronized (this) {
+            streaming = opened;
+            if (streaming) {
+                writer.enqueueLast(SseFrames.error(error), SseFrames.done());
+            }
+        }
+        if (streaming) {
+            writer.iterate();
+        } else {
+            HttpResponses.error(response, callback, error);
+        }
+    }
+
+    @Override
+    protected void abandoned(Throwable cause) {
+        writer.abort(cause);
+    }
+
+    /** Commits the SSE headers and the role chunk once. @return true the first time */
+    private boolean openLocked() {
+        if (opened) {
+            return false;
+        }
+        opened = true;
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, HttpResponses.EVENT_STREAM);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        // Tells nginx-style proxies not to buffer the stream.
+        response.getHeaders().put("X-Accel-Buffering", "no");
+        if (worker() != null) {
+            response.getHeaders().put(InferenceEndpoint.WORKER_HEADER, worker());
+        }
+        services.metrics().streamOpened();
+        if (format.kind() == dev.npufleet.protocol.JobKind.CHAT) {
+            writer.enqueue(SseFrames.event(0, format.roleChunk()));
+        }
+        return true;
+    }
+
+    private void closed() {
+        if (opened) {
+            services.metrics().streamClosed();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.CompletionFormat;
+import dev.npufleet.protocol.Event;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * A completion that is not streamed: gathers the job's text and answers once, with the whole
+ * {@code chat.completion} / {@code text_completion} object. Threads as in {@link JobExchange}; the
+ * text is only touched by the events-consumer thread.
+ */
+final class UnaryExchange extends JobExchange {
+    private final CompletionFormat format;
+    private final StringBuilder answer = new StringBuilder();
+
+    UnaryExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
+            Callback callback, CompletionFormat format) {
+        super(services, jobId, model, request, response, callback);
+        this.format = format;
+    }
+
+    @Override
+    protected void text(String fresh, long offset) {
+        answer.append(fresh);
+    }
+
+    @Override
+    protected void finished(Event finish) {
+        if (worker() != null) {
+            response.getHeaders().put(InferenceEndpoint.WORKER_HEADER, worker());
+        }
+        if (finish.usage() != null) {
+            services.metrics().tokensRelayed(model, finish.usage().completionTokens());
+        }
+        HttpResponses.json(response, callback, 200,
+                format.completion(answer.toString(), finish.finishReason(), finish.usage()));
+    }
+
+    @Override
+    protected void failed(ApiError error) {
+        HttpResponses.error(response, callback, error);
+    }
+
+    @Override
+    protected void abandoned(Throwable cause) {
+        callback.failed(cause);
+    }
+}

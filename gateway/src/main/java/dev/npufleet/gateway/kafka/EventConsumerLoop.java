@@ -1,0 +1,124 @@
+package dev.npufleet.gateway.kafka;
+
+import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.jobs.PendingJobs;
+import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.ProtocolException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the events topic and hands each event to the request waiting for its job.
+ *
+ * <p>No consumer group: every gateway reads every partition (the event of a job may be wanted by
+ * whichever gateway took the request, and the key is the job id, not the gateway), starting at the
+ * end, because a gateway only waits for jobs it publishes after it started. No group means no
+ * rebalances stalling streams, no committed offsets and no dead groups left behind per restart. The
+ * price, reading other gateways' events, is small: values are decoded only for jobs waited on here.
+ *
+ * <p>{@link #isReady()} turns true once every partition's position is fixed at its end; jobs are
+ * accepted only after that, so none of their events can be missed.
+ */
+public final class EventConsumerLoop extends ConsumerLoop {
+    private static final Logger LOG = LoggerFactory.getLogger(EventConsumerLoop.class);
+    /** How often to look for partitions added to the events topic. */
+    private static final long PARTITION_CHECK_MS = 30_000;
+
+    private final String topic;
+    private final PendingJobs pending;
+    private final Duration timeout;
+    private final Set<TopicPartition> assigned = new HashSet<>(); // loop thread only
+    private volatile boolean ready;
+    private long nextPartitionCheck;
+
+    public EventConsumerLoop(GatewayConfig config, PendingJobs pending) {
+        this(new KafkaConsumer<>(KafkaProps.consumer(config, "events")), config.topics().events(), pending,
+                config.kafkaTimeout());
+    }
+
+    EventConsumerLoop(Consumer<String, byte[]> consumer, String topic, PendingJobs pending, Duration timeout) {
+        super(consumer, "gateway-events");
+        this.topic = topic;
+        this.pending = pending;
+        this.timeout = timeout;
+    }
+
+    public boolean isReady() {
+        return ready;
+    }
+
+    @Override
+    protected boolean assign() {
+        List<TopicPartition> partitions = partitions();
+        if (partitions.isEmpty()) {
+            return false;
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        for (TopicPartition tp : partitions) {
+            consumer.position(tp, timeout); // resolves the end now, not lazily at the first poll
+        }
+        assigned.addAll(partitions);
+        nextPartitionCheck = System.currentTimeMillis() + PARTITION_CHECK_MS;
+        ready = true;
+        LOG.info("reading {} ({} partitions) from its end", topic, partitions.size());
+        return true;
+    }
+
+    private List<TopicPartition> partitions() {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+        List<TopicPartition> partitions = new ArrayList<>();
+        if (infos != null) {
+            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        return partitions;
+    }
+
+    @Override
+    protected void handle(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.value() == null || !pending.isPending(record.key())) {
+                continue; // another gateway's job, or one that already ended here
+            }
+            try {
+                pending.dispatch(JsonCodec.decode(record.value(), Event.class));
+            } catch (ProtocolException e) {
+                LOG.atWarn().addKeyValue("jobId", record.key()).addKeyValue("partition", record.partition())
+                        .log("skipping an event that cannot be read at offset {}: {}", record.offset(), e.getMessage());
+            } catch (RuntimeException e) {
+                // One request's bug must not stop every other stream.
+                LOG.atError().addKeyValue("jobId", record.key()).setCause(e).log("handling an event failed");
+            }
+        }
+    }
+
+    /** Partitions added to the topic (an operator scaling it) are read from their start. */
+    @Override
+    protected void afterPoll() {
+        long now = System.currentTimeMillis();
+        if (now < nextPartitionCheck) {
+            return;
+        }
+        nextPartitionCheck = now + PARTITION_CHECK_MS;
+        List<TopicPartition> added = new ArrayList<>(partitions());
+        added.removeAll(assigned);
+        if (!added.isEmpty()) {
+            assigned.addAll(added);
+            consumer.assign(new ArrayList<>(assigned));
+            consumer.seekToBeginning(added);
+            LOG.info("{} grew by {} partitions", topic, added.size());
+        }
+    }
+}

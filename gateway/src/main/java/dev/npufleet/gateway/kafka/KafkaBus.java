@@ -1,0 +1,123 @@
+package dev.npufleet.gateway.kafka;
+
+import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.jobs.JobBus;
+import dev.npufleet.gateway.metrics.GatewayMetrics;
+import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.CancelRequest;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.Topics;
+import java.time.Duration;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes jobs, cancels and cache definitions through one idempotent producer (thread-safe,
+ * shared by all requests). {@code send} blocks at most {@code max.block.ms} (the Kafka timeout) when
+ * metadata is missing; cancels go through a single sender thread, because they are issued from
+ * threads that must not block at all (the events consumer, the timer, selector callbacks).
+ */
+public final class KafkaBus implements JobBus, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBus.class);
+
+    private final Producer<String, byte[]> producer;
+    private final Topics topics;
+    private final GatewayMetrics metrics;
+    private final Duration closeTimeout;
+    private final ExecutorService cancelSender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gateway-cancels");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public KafkaBus(GatewayConfig config, GatewayMetrics metrics) {
+        this(new KafkaProducer<>(KafkaProps.producer(config)), config.topics(), metrics, config.kafkaTimeout());
+    }
+
+    KafkaBus(Producer<String, byte[]> producer, Topics topics, GatewayMetrics metrics, Duration closeTimeout) {
+        this.producer = producer;
+        this.topics = topics;
+        this.metrics = metrics;
+        this.closeTimeout = closeTimeout;
+    }
+
+    @Override
+    public CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition) {
+        Integer p = partition.isPresent() ? partition.getAsInt() : null;
+        return send(new ProducerRecord<>(topics.jobs(job.model()), p, key, JsonCodec.encode(job)), "job")
+                .thenApply(metadata -> null);
+    }
+
+    @Override
+    public CompletableFuture<Long> publishCacheDefinition(CacheDefinition definition) {
+        return send(new ProducerRecord<>(topics.caches(), definition.key(), JsonCodec.encode(definition)), "cache")
+                .thenApply(RecordMetadata::offset);
+    }
+
+    @Override
+    public CompletableFuture<Long> publishCacheDeletion(String model, String name) {
+        return send(new ProducerRecord<>(topics.caches(), CacheDefinition.key(model, name), null), "cache")
+                .thenApply(RecordMetadata::offset);
+    }
+
+    @Override
+    public void cancel(String jobId, String reason) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.control(), jobId,
+                JsonCodec.encode(CancelRequest.of(jobId, reason)));
+        try {
+            cancelSender.execute(() -> send(record, "cancel").whenComplete((metadata, failure) -> {
+                if (failure != null) {
+                    LOG.atWarn().addKeyValue("jobId", jobId).log("cannot publish cancel: {}", failure.toString());
+                }
+            }));
+        } catch (RejectedExecutionException e) {
+            LOG.atDebug().addKeyValue("jobId", jobId).log("closing: cancel not sent");
+        }
+    }
+
+    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record, String kind) {
+        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+        long start = System.nanoTime();
+        try {
+            producer.send(record, (metadata, failure) -> {
+                metrics.produced(kind, failure == null, System.nanoTime() - start);
+                if (failure != null) {
+                    acked.completeExceptionally(failure);
+                } else {
+                    acked.complete(metadata);
+                }
+            });
+        } catch (KafkaException e) {
+            // send() itself throws when metadata did not arrive within max.block.ms, or the producer is closed.
+            metrics.produced(kind, false, System.nanoTime() - start);
+            acked.completeExceptionally(e);
+        }
+        return acked;
+    }
+
+    /** Sends the cancels still queued, then flushes and closes the producer, within the Kafka timeout. */
+    @Override
+    public void close() {
+        cancelSender.shutdown();
+        try {
+            if (!cancelSender.awaitTermination(closeTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("cancels still queued at close were dropped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(closeTimeout);
+    }
+}

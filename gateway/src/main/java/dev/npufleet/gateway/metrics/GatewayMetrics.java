@@ -1,0 +1,116 @@
+package dev.npufleet.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The gateway's meters, scraped in Prometheus' text format from {@code /metrics}. Names as scraped:
+ * <ul>
+ *   <li>{@code gateway_http_requests_total{endpoint,status}}: answered requests</li>
+ *   <li>{@code gateway_ttft_seconds{model}}: request arrival to the first text written to a stream</li>
+ *   <li>{@code gateway_job_duration_seconds{model,outcome}}: request arrival to the job's end
+ *       ({@code finished}, {@code failed}, {@code timeout}, {@code client_gone}, {@code unavailable})</li>
+ *   <li>{@code gateway_streams_open}: SSE streams being written</li>
+ *   <li>{@code gateway_tokens_relayed_total{model}}: completion tokens of finished jobs;
+ *       {@code gateway_chunks_relayed_total}: text chunks written to clients</li>
+ *   <li>{@code gateway_kafka_produce_seconds{record,outcome}}: send to broker acknowledgement</li>
+ *   <li>{@code gateway_events_duplicates_total{kind}}: re-sent chunks {@code dropped} whole or {@code trimmed}</li>
+ *   <li>{@code gateway_jobs_pending}, {@code gateway_broker_up}</li>
+ * </ul>
+ * Thread-safe; hot paths use meters built once.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final Counter chunksRelayed;
+    private final Counter duplicatesDropped;
+    private final Counter duplicatesTrimmed;
+
+    public GatewayMetrics() {
+        Gauge.builder("gateway.streams.open", openStreams, AtomicInteger::get)
+                .description("SSE streams being written").register(registry);
+        chunksRelayed = Counter.builder("gateway.chunks.relayed").description("text chunks written to clients")
+                .register(registry);
+        duplicatesDropped = duplicates("dropped");
+        duplicatesTrimmed = duplicates("trimmed");
+    }
+
+    private Counter duplicates(String kind) {
+        return Counter.builder("gateway.events.duplicates").tag("kind", kind)
+                .description("re-sent chunks (a worker re-ran a job) dropped or trimmed").register(registry);
+    }
+
+    /** Registers a gauge read at scrape time (pending jobs, broker state). */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
+    }
+
+    public void request(String endpoint, int status) {
+        Counter.builder("gateway.http.requests").tag("endpoint", endpoint).tag("status", Integer.toString(status))
+                .register(registry).increment();
+    }
+
+    public void ttft(String model, long nanos) {
+        Timer.builder("gateway.ttft").tag("model", model).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void jobEnded(String model, String outcome, long nanos) {
+        Timer.builder("gateway.job.duration").tag("model", model).tag("outcome", outcome)
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void produced(String record, boolean ok, long nanos) {
+        Timer.builder("gateway.kafka.produce").tag("record", record).tag("outcome", ok ? "ok" : "error")
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void streamOpened() {
+        openStreams.incrementAndGet();
+    }
+
+    public void streamClosed() {
+        openStreams.decrementAndGet();
+    }
+
+    public int openStreams() {
+        return openStreams.get();
+    }
+
+    public void chunkRelayed() {
+        chunksRelayed.increment();
+    }
+
+    public void tokensRelayed(String model, int tokens) {
+        if (tokens > 0) {
+            Counter.builder("gateway.tokens.relayed").tag("model", model).register(registry).increment(tokens);
+        }
+    }
+
+    public void duplicates(long dropped, long trimmed) {
+        if (dropped > 0) {
+            duplicatesDropped.increment(dropped);
+        }
+        if (trimmed > 0) {
+            duplicatesTrimmed.increment(trimmed);
+        }
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+}

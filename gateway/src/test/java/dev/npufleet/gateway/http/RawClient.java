@@ -1,0 +1,49 @@
+package dev.npufleet.gateway.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** A bare HTTP/1.1 client on a socket, for what java.net.http hides: hanging up mid-response. */
+final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final StringBuilder received = new StringBuilder();
+
+    private RawClient(Socket socket) {
+        this.socket = socket;
+    }
+
+    static RawClient post(int port, String path, String json) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        OutputStream out = socket.getOutputStream();
+        out.write(head.getBytes(StandardCharsets.US_ASCII));
+        out.write(body);
+        out.flush();
+        return new RawClient(socket);
+    }
+
+    /** Reads until {@code text} has arrived (or the 10 s socket timeout fails the test). */
+    String readUntil(String text) throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        while (received.indexOf(text) < 0) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                throw new IOException("connection closed before '" + text + "' arrived: " + received);
+            }
+            received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return received.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
