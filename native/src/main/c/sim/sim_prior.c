@@ -153,7 +153,7 @@ float sim_prior(const SimModel *m, const int32_t *hist, int n, int next)
         return next == 0xF0 ? -6.5f : -10.0f;
     }
     if (after_cjk)
-        return next == ' ' || next == '\n' ? -3.0f : -6.0f;
+        return next == ' ' || next == '\n' ? -2.0f : -5.0f;
     int c1 = ctx_byte(prev), c2 = ctx_byte(n > 1 ? hist[n - 2] : -1);
     int row = m->tri_row[c2 * 128 + c1];
     return row ? m->trigram[(size_t)row * 128 + next] : m->bigram[c1 * 128 + next];

@@ -75,8 +75,8 @@ static int build_prompt(SimHandle *h, const SimRequest *rq, int32_t **out, int *
     const char *sys = h->n_pos == 0 ? h->tpl_system : "";
     const char *pre = role_prefix(h, role);
     size_t len = strlen(sys) + strlen(pre) + strlen(rq->prompt) + strlen(h->tpl_postfix);
-    if (len > (size_t)1 << 30) {
-        sim_set_error(h, "prompt of %zu bytes is too large", len);
+    if (len / 13 >= (size_t)h->max_ctx) { /* 13 bytes, the longest special, make at least one token */
+        sim_set_error(h, "prompt has at least %zu tokens, more than max_context_len %d", len / 13, h->max_ctx);
         return SIM_FAIL;
     }
     int32_t *ids = malloc((len + 1) * sizeof(int32_t));
