@@ -112,7 +112,64 @@ static int check_header(SimHandle *h, const unsigned char *b, const char *path, 
     return SIM_FAIL;
 }
 
-static int read_all(SimHandle *h, const char *path, unsigned char **out, size_t *len)
+/* Reads n bytes into p, folding them into the running checksum. */
+static int read_sum(FILE *f, void *p, size_t n, uint64_t *sum)
+{
+    if (fread(p, 1, n, f) != n)
+        return SIM_FAIL;
+    *sum = sim_fnv1a(*sum, p, n);
+    return SIM_OK;
+}
+
+static int check_body(SimHandle *h, const char *path, FILE *f, size_t len, SimPromptCache *c)
+{
+    const SimModel *m = &h->model;
+    unsigned char head[KVC_HEADER];
+    uint32_t n;
+    uint64_t sum = SIM_FNV_OFFSET, stored;
+    if (len < KVC_HEADER) {
+        sim_set_error(h, "prompt cache %s is truncated: %zu bytes, shorter than its header", path, len);
+        return SIM_FAIL;
+    }
+    if (read_sum(f, head, KVC_HEADER, &sum) != SIM_OK || check_header(h, head, path, &n) != SIM_OK) {
+        if (ferror(f))
+            sim_set_error(h, "cannot read prompt cache %s", path);
+        return SIM_FAIL;
+    }
+    size_t kv_floats = 2 * (size_t)m->n_layers * n * m->d_model;
+    size_t want = KVC_HEADER + (size_t)n * 4 + kv_floats * 4 + 8;
+    if (len != want) {
+        sim_set_error(h, "prompt cache %s is %s: %zu bytes, expected %zu for %u tokens", path,
+                      len < want ? "truncated" : "too long", len, want, n);
+        return SIM_FAIL;
+    }
+    c->n_tokens = (int)n;
+    c->tokens = malloc((size_t)n * 4);
+    c->kv = malloc(kv_floats * 4);
+    if (!c->tokens || !c->kv) {
+        sim_set_error(h, "out of memory for a prompt cache of %u tokens", n);
+        return SIM_FAIL;
+    }
+    if (read_sum(f, c->tokens, (size_t)n * 4, &sum) != SIM_OK || read_sum(f, c->kv, kv_floats * 4, &sum) != SIM_OK ||
+        fread(&stored, 1, 8, f) != 8) {
+        sim_set_error(h, "cannot read prompt cache %s", path);
+        return SIM_FAIL;
+    }
+    if (sum != stored) {
+        sim_set_error(h, "prompt cache %s is corrupt: checksum mismatch", path);
+        return SIM_FAIL;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (c->tokens[i] < 0 || c->tokens[i] >= SIM_VOCAB) {
+            sim_set_error(h, "prompt cache %s holds token id %d outside the vocabulary", path, c->tokens[i]);
+            return SIM_FAIL;
+        }
+    }
+    return SIM_OK;
+}
+
+/* Validates a whole cache file (header and size before reading the rest) before replacing the loaded one. */
+int sim_cache_load(SimHandle *h, const char *path)
 {
     FILE *f = fopen(path, "rb");
     struct stat st;
@@ -122,67 +179,12 @@ static int read_all(SimHandle *h, const char *path, unsigned char **out, size_t 
             fclose(f);
         return SIM_FAIL;
     }
-    size_t n = (size_t)st.st_size;
-    unsigned char *b = n >= KVC_HEADER ? malloc(n) : NULL;
-    if (n < KVC_HEADER || !b || fread(b, 1, n, f) != n) {
-        if (n < KVC_HEADER)
-            sim_set_error(h, "prompt cache %s is truncated: %zu bytes, shorter than its header", path, n);
-        else
-            sim_set_error(h, "cannot read prompt cache %s (%zu bytes)", path, n);
-        free(b);
-        fclose(f);
-        return SIM_FAIL;
-    }
+    SimPromptCache c = {0, NULL, NULL};
+    int rc = check_body(h, path, f, (size_t)st.st_size, &c);
     fclose(f);
-    *out = b;
-    *len = n;
-    return SIM_OK;
-}
-
-/* Validates a whole cache file before touching the handle's loaded cache. */
-int sim_cache_load(SimHandle *h, const char *path)
-{
-    const SimModel *m = &h->model;
-    unsigned char *b;
-    size_t len;
-    uint32_t n;
-    if (read_all(h, path, &b, &len) != SIM_OK)
-        return SIM_FAIL;
-    if (check_header(h, b, path, &n) != SIM_OK) {
-        free(b);
-        return SIM_FAIL;
-    }
-    size_t kv_floats = 2 * (size_t)m->n_layers * n * m->d_model;
-    size_t want = KVC_HEADER + (size_t)n * 4 + kv_floats * 4 + 8;
-    if (len != want) {
-        sim_set_error(h, "prompt cache %s is %s: %zu bytes, expected %zu for %u tokens", path,
-                      len < want ? "truncated" : "too long", len, want, n);
-        free(b);
-        return SIM_FAIL;
-    }
-    uint64_t sum;
-    memcpy(&sum, b + len - 8, 8);
-    if (sim_fnv1a(SIM_FNV_OFFSET, b, len - 8) != sum) {
-        sim_set_error(h, "prompt cache %s is corrupt: checksum mismatch", path);
-        free(b);
-        return SIM_FAIL;
-    }
-    SimPromptCache c = {(int)n, malloc((size_t)n * 4), malloc(kv_floats * 4)};
-    if (!c.tokens || !c.kv) {
+    if (rc != SIM_OK) {
         sim_cache_release(&c);
-        free(b);
-        sim_set_error(h, "out of memory for a prompt cache of %u tokens", n);
         return SIM_FAIL;
-    }
-    memcpy(c.tokens, b + KVC_HEADER, (size_t)n * 4);
-    memcpy(c.kv, b + KVC_HEADER + (size_t)n * 4, kv_floats * 4);
-    free(b);
-    for (uint32_t i = 0; i < n; i++) {
-        if (c.tokens[i] < 0 || c.tokens[i] >= SIM_VOCAB) {
-            sim_set_error(h, "prompt cache %s holds token id %d outside the vocabulary", path, c.tokens[i]);
-            sim_cache_release(&c);
-            return SIM_FAIL;
-        }
     }
     sim_cache_release(&h->cache);
     h->cache = c;
