@@ -147,6 +147,14 @@ static void check_bad_files(const char *tiny, const char *prefix, const char *wh
     expect_load_fails(h, bad, "was written by ABI");
     write_patched(good, bad, (size_t)-1, 28, 64);
     expect_load_fails(h, bad, "has dims 2 layers x 64");
+    unsigned char *g;
+    size_t glen;
+    CHECK(file_bytes(good, &g, &glen) == 0, "read the good cache");
+    for (size_t at = 0; g && at < glen; at += at < 48 ? 1 : glen / 16) { /* every header byte, some body bytes */
+        write_patched(good, bad, (size_t)-1, (long)at, g[at] ^ 0x5A);
+        CHECK(rkllm_load_prompt_cache(h, bad) == -1, "a cache changed at byte %zu is refused", at);
+    }
+    free(g);
     CHECK(run_text(f, &c, prefix, 0, bad) == 0, "another model saves");
     expect_load_fails(h, bad, "belongs to another model");
     CHECK(run_text(h, &c, whole, 0, NULL) == 0 && c.perf.prefill_tokens == total - PREFIX_LEN,

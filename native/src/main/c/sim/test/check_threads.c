@@ -46,7 +46,7 @@ static void check_abort(const char *tiny)
     pthread_join(t, NULL);
     CHECK(a.rc == 0 && c.n_finish == 1 && c.n_error == 0, "an aborted run sends FINISH and returns 0 (rc %d)", a.rc);
     CHECK(c.n_tokens - at_abort <= 3, "stops within a few tokens (%d after abort)", c.n_tokens - at_abort);
-    CHECK(a.returned_ms - t0 < 200 * slack(), "promptly: %.0f ms", a.returned_ms - t0);
+    CHECK(a.returned_ms - t0 < 500 * slack(), "promptly: %.0f ms", a.returned_ms - t0);
     CHECK(c.perf.generate_tokens == c.n_tokens, "perf so far: %d", c.perf.generate_tokens);
     CHECK(rkllm_is_running(h) == 0, "not running after return");
 
@@ -61,7 +61,7 @@ static void check_abort(const char *tiny)
     rkllm_abort(h);
     pthread_join(t, NULL);
     CHECK(a.rc == 0 && c.n_tokens == 0 && c.n_finish == 1, "abort during prefill: FINISH, no tokens");
-    CHECK(a.returned_ms - t0 < 300 * slack(), "abort during prefill is prompt: %.0f ms", a.returned_ms - t0);
+    CHECK(a.returned_ms - t0 < 500 * slack(), "abort during prefill is prompt: %.0f ms", a.returned_ms - t0);
     rkllm_sim_set_option(h, "prefill_tps", "");
     free(text);
 
@@ -102,7 +102,7 @@ static void check_async(const char *tiny)
     CHECK(collector_wait_tokens(&d, 3, 5000 * slack()), "second async run produces");
     double t0 = now_ms();
     CHECK(rkllm_destroy(h) == 0, "destroy while an async run is going");
-    CHECK(now_ms() - t0 < 300 * slack(), "destroy aborts and waits promptly (%.0f ms)", now_ms() - t0);
+    CHECK(now_ms() - t0 < 500 * slack(), "destroy aborts and waits promptly (%.0f ms)", now_ms() - t0);
     CHECK(d.n_finish == 1, "the destroyed run got its FINISH");
     collector_destroy(&c);
     collector_destroy(&d);
