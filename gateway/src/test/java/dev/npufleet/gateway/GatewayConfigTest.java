@@ -1,0 +1,96 @@
+package dev.npufleet.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GatewayConfigTest {
+
+    @Test
+    void shouldUseTheDocumentedDefaultsForAnEmptyEnvironment() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of());
+
+        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.models()).containsExactly("qwen3-0.6b-sim");
+        assertThat(config.topicPrefix()).isEmpty();
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(config.defaultMaxTokens()).isEqualTo(512);
+        assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.jobPartitions()).isEqualTo(16);
+        assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.gatewayId()).isNotBlank();
+    }
+
+    @Test
+    void shouldReadEveryVariable() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.ofEntries(
+                Map.entry("NPUFLEET_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"),
+                Map.entry("NPUFLEET_HTTP_HOST", "127.0.0.1"),
+                Map.entry("NPUFLEET_HTTP_PORT", "0"),
+                Map.entry("NPUFLEET_MODELS", " a , b,,a "),
+                Map.entry("NPUFLEET_TOPIC_PREFIX", "staging."),
+                Map.entry("NPUFLEET_REQUEST_TIMEOUT_MS", "1500"),
+                Map.entry("NPUFLEET_MAX_BODY_BYTES", "100"),
+                Map.entry("NPUFLEET_DEFAULT_MAX_TOKENS", "64"),
+                Map.entry("NPUFLEET_KAFKA_TIMEOUT_MS", "2000"),
+                Map.entry("NPUFLEET_JOB_PARTITIONS", "4"),
+                Map.entry("NPUFLEET_GATEWAY_ID", "gw-1"),
+                Map.entry("NPUFLEET_WORKER_STALE_MS", "9000")));
+
+        assertThat(config.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+        assertThat(config.httpPort()).isZero();
+        assertThat(config.models()).containsExactly("a", "b");
+        assertThat(config.topics().events()).isEqualTo("staging.npu.events");
+        assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.maxBodyBytes()).isEqualTo(100);
+        assertThat(config.defaultMaxTokens()).isEqualTo(64);
+        assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.jobPartitions()).isEqualTo(4);
+        assertThat(config.gatewayId()).isEqualTo("gw-1");
+        assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void shouldFallBackToKafkaBootstrapServers() {
+        assertThat(GatewayConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "ext:9092")).bootstrapServers())
+                .isEqualTo("ext:9092");
+        assertThat(GatewayConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "ext:9092",
+                "NPUFLEET_BOOTSTRAP_SERVERS", "own:9092")).bootstrapServers()).isEqualTo("own:9092");
+    }
+
+    @Test
+    void shouldNameTheVariableOfAMalformedValue() {
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_HTTP_PORT", "eighty")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_HTTP_PORT");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_REQUEST_TIMEOUT_MS", "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_REQUEST_TIMEOUT_MS");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_HTTP_PORT", "70000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_HTTP_PORT");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_TOPIC_PREFIX", "a/b")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("prefix");
+    }
+
+    @Test
+    void shouldDescribeItselfForTheStartLog() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of("NPUFLEET_GATEWAY_ID", "gw-9"));
+
+        assertThat(config.describe()).contains("gatewayId=gw-9", "bootstrap=localhost:9092", "models=[qwen3-0.6b-sim]");
+    }
+
+    @Test
+    void shouldCopyTheModelList() {
+        List<String> models = new java.util.ArrayList<>(List.of("m"));
+        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null);
+        models.add("other");
+
+        assertThat(config.models()).containsExactly("m");
+    }
+}

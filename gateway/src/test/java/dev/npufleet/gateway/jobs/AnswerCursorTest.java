@@ -1,0 +1,62 @@
+package dev.npufleet.gateway.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class AnswerCursorTest {
+    private final AnswerCursor cursor = new AnswerCursor();
+
+    @Test
+    void shouldDeliverConsecutiveChunksAsTheyAre() {
+        assertThat(cursor.accept(0, "Hello")).isEqualTo("Hello");
+        assertThat(cursor.accept(5, " world")).isEqualTo(" world");
+        assertThat(cursor.delivered()).isEqualTo(11);
+    }
+
+    @Test
+    void shouldDropAChunkDeliveredBefore() {
+        cursor.accept(0, "Hello");
+        cursor.accept(5, " world");
+
+        assertThat(cursor.accept(5, " world")).isEmpty();
+        assertThat(cursor.accept(0, "Hel")).isEmpty();
+        assertThat(cursor.dropped()).isEqualTo(2);
+        assertThat(cursor.delivered()).isEqualTo(11);
+    }
+
+    @Test
+    void shouldTrimARerunChunkThatOverlapsTheDeliveredText() {
+        cursor.accept(0, "Hello wo");
+
+        assertThat(cursor.accept(6, "world!")).isEqualTo("rld!");
+        assertThat(cursor.trimmed()).isEqualTo(1);
+        assertThat(cursor.delivered()).isEqualTo(12);
+    }
+
+    @Test
+    void shouldCountOffsetsInCodePointsSoEmojiAreNeverSplit() {
+        cursor.accept(0, "a👋"); // 2 code points, 3 UTF-16 chars
+
+        assertThat(cursor.delivered()).isEqualTo(2);
+        assertThat(cursor.accept(1, "👋🎉b")).isEqualTo("🎉b");
+        assertThat(cursor.delivered()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldDeliverAChunkAfterAGapAndCountTheGap() {
+        cursor.accept(0, "ab");
+
+        assertThat(cursor.accept(5, "xy")).isEqualTo("xy");
+        assertThat(cursor.gaps()).isEqualTo(1);
+        assertThat(cursor.delivered()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldIgnoreEmptyChunks() {
+        assertThat(cursor.accept(0, "")).isEmpty();
+        assertThat(cursor.accept(0, null)).isEmpty();
+        assertThat(cursor.delivered()).isZero();
+        assertThat(cursor.dropped()).isZero();
+    }
+}

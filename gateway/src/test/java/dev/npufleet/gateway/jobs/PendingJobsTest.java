@@ -1,0 +1,55 @@
+package dev.npufleet.gateway.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.npufleet.protocol.Event;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PendingJobsTest {
+    private final PendingJobs pending = new PendingJobs();
+
+    @Test
+    void shouldHandAnEventToTheListenerOfItsJob() {
+        List<Event> a = new ArrayList<>();
+        List<Event> b = new ArrayList<>();
+        pending.register("job-a", a::add);
+        pending.register("job-b", b::add);
+
+        boolean known = pending.dispatch(Event.chunk("job-b", "w", 1, 0, "x"));
+
+        assertThat(known).isTrue();
+        assertThat(a).isEmpty();
+        assertThat(b).extracting(Event::text).containsExactly("x");
+    }
+
+    @Test
+    void shouldIgnoreEventsOfJobsNotWaitedOnHere() {
+        assertThat(pending.dispatch(Event.chunk("elsewhere", "w", 1, 0, "x"))).isFalse();
+        assertThat(pending.isPending("elsewhere")).isFalse();
+        assertThat(pending.isPending(null)).isFalse();
+    }
+
+    @Test
+    void shouldForgetAJobOnlyForTheListenerThatRegisteredIt() {
+        JobListener first = e -> { };
+        JobListener stranger = e -> { };
+        pending.register("job", first);
+
+        pending.remove("job", stranger);
+        assertThat(pending.isPending("job")).isTrue();
+
+        pending.remove("job", first);
+        assertThat(pending.isPending("job")).isFalse();
+        assertThat(pending.size()).isZero();
+    }
+
+    @Test
+    void shouldRefuseASecondListenerForTheSameJob() {
+        pending.register("job", e -> { });
+
+        assertThatThrownBy(() -> pending.register("job", e -> { })).isInstanceOf(IllegalStateException.class);
+    }
+}
