@@ -196,7 +196,11 @@ public final class JobLoop implements Runnable {
                 consumer.pause(toPause);
             }
         } else if (!consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
+            List<TopicPartition> toResume = new ArrayList<>(consumer.paused());
+            toResume.retainAll(assigned); // a revoked partition is no longer ours to resume
+            if (!toResume.isEmpty()) {
+                consumer.resume(toResume);
+            }
         }
     }
 

@@ -109,7 +109,8 @@ public final class FakeEngine implements InferenceEngine {
             }
             String answer = answers.apply(request.prompt());
             int generated = 0;
-            for (int i = 0; i < answer.length() && generated < request.maxNewTokens(); i++) {
+            int[] chars = answer.codePoints().toArray(); // one token per character, as whole characters
+            for (int i = 0; i < chars.length && generated < request.maxNewTokens(); i++) {
                 if (abortRequested) {
                     return result(EngineResult.Outcome.ABORTED, promptTokens, reused, generated);
                 }
@@ -121,7 +122,7 @@ public final class FakeEngine implements InferenceEngine {
                     }
                 }
                 generated++;
-                listener.onToken(answer.charAt(i), String.valueOf(answer.charAt(i)));
+                listener.onToken(chars[i], Character.toString(chars[i]));
             }
             return result(abortRequested ? EngineResult.Outcome.ABORTED : EngineResult.Outcome.FINISHED,
                     promptTokens, reused, generated);

@@ -1,0 +1,249 @@
+package dev.npufleet.worker.job;
+
+import static dev.npufleet.worker.testing.LoopFixture.MODEL;
+import static dev.npufleet.worker.testing.LoopFixture.REPLIES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.ErrorCode;
+import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.EventType;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobKind;
+import dev.npufleet.worker.engine.InferenceException;
+import dev.npufleet.worker.testing.FakeEngine;
+import dev.npufleet.worker.testing.Jobs;
+import dev.npufleet.worker.testing.LoopFixture;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a job publishes: events, seq, usage, finish reasons, skips, cancels, poison, caches. */
+class JobProcessingTest {
+
+    @TempDir
+    Path tmp;
+
+    private LoopFixture f;
+
+    @AfterEach
+    void tearDown() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    @Test
+    void shouldPublishStartedThenChunksThenFinishWithConsistentSeqAndUsage() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("Hello, \uD83D\uDE00 world"), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Say hi", Jobs.greedy(50));
+        f.offer(job);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        List<Event> events = f.events(job.id());
+        assertThat(events.get(0).type()).isEqualTo(EventType.STARTED);
+        assertThat(events.get(0).timings().queueMs()).isGreaterThanOrEqualTo(0);
+        long expected = 0;
+        for (Event e : events.subList(1, events.size() - 1)) {
+            assertThat(e.type()).isEqualTo(EventType.CHUNK);
+            assertThat(e.seq()).isEqualTo(expected);
+            expected += e.length();
+        }
+        Event finish = f.last(job.id());
+        assertThat(f.text(job.id())).isEqualTo("Hello, \uD83D\uDE00 world");
+        assertThat(finish.seq()).isEqualTo(expected).isEqualTo(14);
+        assertThat(finish.finishReason()).isEqualTo("stop");
+        assertThat(finish.usage().promptTokens()).isEqualTo("Say hi".length());
+        assertThat(finish.usage().completionTokens()).isEqualTo(14);
+        assertThat(finish.usage().cacheHit()).isFalse();
+        assertThat(finish.timings().ttftMs()).isGreaterThanOrEqualTo(0);
+        assertThat(f.counter("npufleet.worker.jobs", "finished")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStopAtAStopStringWithoutPublishingIt() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("Answer.\nUser: more"), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q", Jobs.withStop(50, "\nUser:"));
+        f.offer(job);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.text(job.id())).isEqualTo("Answer.");
+        assertThat(f.last(job.id()).finishReason()).isEqualTo("stop");
+        assertThat(f.last(job.id()).seq()).isEqualTo(7);
+        assertThat(f.engine.aborts()).isPositive();
+    }
+
+    @Test
+    void shouldFinishWithLengthAtMaxTokens() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("abcdefgh"), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q", Jobs.greedy(3));
+        f.offer(job);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.text(job.id())).isEqualTo("abc");
+        assertThat(f.last(job.id()).finishReason()).isEqualTo("length");
+    }
+
+    @Test
+    void shouldSkipAJobWhoseDeadlinePassed() {
+        f = new LoopFixture(tmp, new FakeEngine(), true).assigned();
+        Job job = Jobs.withDeadline(Jobs.completion(MODEL, REPLIES, "Q"), System.currentTimeMillis() - 1000);
+        f.offer(job);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.last(job.id()).error().code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.wire());
+        assertThat(f.engine.prompts()).isEmpty();
+    }
+
+    @Test
+    void shouldSkipAJobCancelledBeforeItWasReached() {
+        f = new LoopFixture(tmp, new FakeEngine(), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        f.slot.cancel(job.id());
+        f.offer(job);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.events(job.id())).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.FINISH);
+            assertThat(e.finishReason()).isEqualTo("cancelled");
+        });
+        assertThat(f.engine.prompts()).isEmpty();
+    }
+
+    @Test
+    void shouldAbortARunningJobOnCancelAndFinishCancelled() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("Hello").holdAfter(2), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        f.offer(job);
+        f.spinUntil(f.engine::isHeld);
+
+        f.slot.cancel(job.id());
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+        assertThat(f.text(job.id())).isEqualTo("He");
+        assertThat(f.last(job.id()).finishReason()).isEqualTo("cancelled");
+        assertThat(f.last(job.id()).seq()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDeadLetterAJobThatCrashedTheWorkerMaxAttemptsTimes() {
+        // Given a job that was running when the worker died three times
+        f = new LoopFixture(tmp, new FakeEngine(), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        PoisonMarker marker = new PoisonMarker(tmp);
+        for (int i = 0; i < 3; i++) {
+            marker.begin(job.id(), f.jobsTopic, 0, 0);
+        }
+
+        // When the restarted worker meets it again
+        f.offer(job);
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        // Then it is dead-lettered instead of run
+        assertThat(f.deadLetters()).singleElement().satisfies(d ->
+                assertThat(d.reason()).isEqualTo("crashed the worker 3 times"));
+        assertThat(f.last(job.id()).error().code()).isEqualTo(ErrorCode.POISON_JOB.wire());
+        assertThat(f.engine.prompts()).isEmpty();
+        assertThat(marker.read()).isNull();
+    }
+
+    @Test
+    void shouldCountTheAttemptOfAJobMetAgainAfterACrash() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("ok"), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        new PoisonMarker(tmp).begin(job.id(), f.jobsTopic, 0, 0);
+
+        f.offer(job);
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.last(job.id()).attempt()).isEqualTo(2);
+        assertThat(new PoisonMarker(tmp).read()).isNull();
+    }
+
+    @Test
+    void shouldReportARuntimeFailureAsAnErrorEventAndCarryOn() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("ok")
+                .failNextRun(new InferenceException(ErrorCode.INVALID_REQUEST, "prompt has 9000 tokens")), true)
+                .assigned();
+        Job bad = Jobs.completion(MODEL, REPLIES, "long");
+        Job next = Jobs.completion(MODEL, REPLIES, "short");
+        f.offer(bad);
+        f.offer(next);
+
+        f.spinUntil(() -> f.committed(f.p0) == 2);
+
+        assertThat(f.last(bad.id()).error().code()).isEqualTo("invalid_request");
+        assertThat(f.last(next.id()).finishReason()).isEqualTo("stop");
+    }
+
+    @Test
+    void shouldRunAChatJobWithItsCacheAndReportCachedTokens() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("ok"), true).assigned();
+        CacheDefinition docs = Jobs.chatCache(MODEL, "docs", "r1", "You answer from the manual.");
+        Job first = Jobs.chat(MODEL, REPLIES, docs, "Q1");
+        Job second = Jobs.chat(MODEL, REPLIES, docs, "Q2");
+        f.offer(first);
+        f.offer(second);
+
+        f.spinUntil(() -> f.committed(f.p0) == 2);
+
+        String prefix = "<|im_start|>system\nYou answer from the manual.<|im_end|>\n";
+        Event a = f.last(first.id());
+        Event b = f.last(second.id());
+        assertThat(a.timings().cacheBuildMs()).isGreaterThanOrEqualTo(0);
+        assertThat(a.usage().cachedTokens()).isEqualTo(prefix.length());
+        assertThat(b.usage().cachedTokens()).isEqualTo(prefix.length());
+        assertThat(b.usage().cacheHit()).isTrue();
+        assertThat(f.engine.prompts()).hasSize(3); // one build, two jobs
+        assertThat(f.engine.prompts().get(1)).startsWith(prefix).endsWith("<|im_start|>assistant\n");
+    }
+
+    @Test
+    void shouldRunAJobWithoutACacheWithNoCacheLoaded() {
+        f = new LoopFixture(tmp, new FakeEngine().answering("ok"), true).assigned();
+        CacheDefinition docs = Jobs.chatCache(MODEL, "docs", "r1", "S");
+        f.offer(Jobs.chat(MODEL, REPLIES, docs, "Q1"));
+        Job plain = Jobs.chat(MODEL, REPLIES, null, "Q2");
+        f.offer(plain);
+
+        f.spinUntil(() -> f.committed(f.p0) == 2);
+
+        assertThat(f.engine.loadedPrefix()).isNull();
+        assertThat(f.last(plain.id()).usage().cachedTokens()).isZero();
+    }
+
+    @Test
+    void shouldFailAJobNamingAnUnknownCache() {
+        f = new LoopFixture(tmp, new FakeEngine(), true).assigned();
+        Job job = Jobs.withCache(Jobs.chat(MODEL, REPLIES, null, "Q"), new Job.CacheRef("nope", null), JobKind.CHAT);
+        f.offer(job);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.last(job.id()).error().code()).isEqualTo(ErrorCode.CACHE_NOT_FOUND.wire());
+    }
+
+    @Test
+    void shouldBuildACacheForACacheBuildJobAndReportIt() {
+        f = new LoopFixture(tmp, new FakeEngine(), true).assigned();
+        CacheDefinition docs = Jobs.chatCache(MODEL, "docs", "r1", "S");
+        Job build = Jobs.withCache(Jobs.chat(MODEL, REPLIES, null, "x"), Job.CacheRef.of(docs), JobKind.CACHE_BUILD);
+        Job again = Jobs.withCache(Jobs.chat(MODEL, REPLIES, null, "x"), Job.CacheRef.of(docs), JobKind.CACHE_BUILD);
+        f.offer(build);
+        f.offer(again);
+
+        f.spinUntil(() -> f.committed(f.p0) == 2);
+
+        assertThat(f.last(build.id()).cacheBuild().built()).isTrue();
+        assertThat(f.last(build.id()).cacheBuild().tokens()).isEqualTo("<|im_start|>system\nS<|im_end|>\n".length());
+        assertThat(f.last(again.id()).cacheBuild().built()).isFalse();
+        assertThat(f.last(again.id()).cacheBuild().sizeBytes()).isPositive();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.npufleet.worker.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.npufleet.protocol.DeadLetter;
+import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.EventType;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.Topics;
+import dev.npufleet.worker.cache.CacheDefinitionView;
+import dev.npufleet.worker.cache.CacheStore;
+import dev.npufleet.worker.cache.PromptCaches;
+import dev.npufleet.worker.job.DeadLetters;
+import dev.npufleet.worker.job.JobExecutor;
+import dev.npufleet.worker.job.JobServices;
+import dev.npufleet.worker.job.PoisonMarker;
+import dev.npufleet.worker.job.SlotControl;
+import dev.npufleet.worker.kafka.JobLoop;
+import dev.npufleet.worker.kafka.KafkaEventSink;
+import dev.npufleet.worker.metrics.WorkerMetrics;
+import dev.npufleet.worker.prompt.ChatTemplate;
+import dev.npufleet.worker.status.WorkerStats;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The worker's job loop wired for unit tests: Kafka's {@link MockConsumer} and
+ * {@link MockProducer}, the real {@link JobExecutor} over a {@link FakeEngine}. The test thread
+ * drives the loop ({@link #spinUntil}), as the consumer thread would.
+ */
+public final class LoopFixture implements AutoCloseable {
+
+    public static final String MODEL = "tiny";
+    public static final String REPLIES = "replies";
+
+    public final Topics topics = new Topics("t.");
+    public final String jobsTopic = topics.jobs(MODEL);
+    public final TopicPartition p0 = new TopicPartition(jobsTopic, 0);
+    public final TopicPartition p1 = new TopicPartition(jobsTopic, 1);
+    public final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    public final MockProducer<String, byte[]> producer;
+    public final FakeEngine engine;
+    public final SlotControl slot;
+    public final Path stateDir;
+    public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    public final JobExecutor executor;
+    public final JobLoop loop;
+    private final Map<TopicPartition, Long> ends = new HashMap<>();
+    private boolean loopAlive = true;
+
+    public LoopFixture(Path tmp, FakeEngine engine, boolean autoAck) {
+        this.engine = engine;
+        this.stateDir = tmp;
+        this.producer = new MockProducer<>(autoAck, null, new StringSerializer(), new ByteArraySerializer());
+        WorkerMetrics metrics = new WorkerMetrics(registry, "w1", MODEL);
+        KafkaEventSink sink = new KafkaEventSink(producer, metrics);
+        this.slot = new SlotControl(engine::abort, 100);
+        CacheStore store = CacheStore.open(tmp.resolve("caches"), 1 << 20, Clock.systemUTC());
+        CacheDefinitionView view = new CacheDefinitionView(MODEL, store, Clock.systemUTC(),
+                () -> CompletableFuture.completedFuture(null));
+        JobServices services = new JobServices("w1", MODEL, sink, engine, new PromptCaches(store, engine), view,
+                ChatTemplate.named("chatml"), slot, new PoisonMarker(tmp), new DeadLetters(sink, topics.dlq(), "w1"),
+                metrics, new WorkerStats(), 64, 3, Duration.ofMillis(100), Clock.systemUTC());
+        this.executor = new JobExecutor(services);
+        this.loop = new JobLoop(consumer, executor, new JobLoop.Settings(jobsTopic, Duration.ofMillis(5),
+                Duration.ofMillis(300), Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(1)),
+                new WorkerStats(), metrics);
+    }
+
+    /** Subscribes and gets both partitions, as after the first rebalance. */
+    public LoopFixture assigned() {
+        loop.runOnce();
+        consumer.rebalance(List.of(p0, p1));
+        consumer.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
+        ends.put(p0, 0L);
+        ends.put(p1, 0L);
+        consumer.updateEndOffsets(ends);
+        return this;
+    }
+
+    /** Appends a record to partition 0; returns its offset. */
+    public long offer(Job job) {
+        return offer(0, job.id(), JsonCodec.encode(job));
+    }
+
+    public long offer(int partition, String key, byte[] value) {
+        TopicPartition tp = new TopicPartition(jobsTopic, partition);
+        long offset = ends.getOrDefault(tp, 0L);
+        consumer.addRecord(new ConsumerRecord<>(jobsTopic, partition, offset, key, value));
+        ends.put(tp, offset + 1);
+        consumer.updateEndOffsets(ends);
+        return offset;
+    }
+
+    /** Turns the loop until {@code condition} holds (fails after 5 s). */
+    public void spinUntil(BooleanSupplier condition) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(1)).pollInSameThread().until(() -> {
+            if (loopAlive) {
+                loopAlive = loop.runOnce();
+            }
+            return condition.getAsBoolean();
+        });
+    }
+
+    public boolean loopAlive() {
+        return loopAlive;
+    }
+
+    /** The committed next offset of a partition, or -1. */
+    public long committed(TopicPartition tp) {
+        OffsetAndMetadata m = consumer.committed(java.util.Set.of(tp)).get(tp);
+        return m == null ? -1 : m.offset();
+    }
+
+    public List<Event> events(String jobId) {
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(REPLIES) && jobId.equals(r.key()))
+                .map(r -> JsonCodec.decode(r.value(), Event.class)).toList();
+    }
+
+    public Event last(String jobId) {
+        List<Event> events = events(jobId);
+        return events.isEmpty() ? null : events.get(events.size() - 1);
+    }
+
+    public boolean ended(String jobId) {
+        Event last = last(jobId);
+        return last != null && last.type().isTerminal();
+    }
+
+    public String text(String jobId) {
+        StringBuilder sb = new StringBuilder();
+        events(jobId).stream().filter(e -> e.type() == EventType.CHUNK).forEach(e -> sb.append(e.text()));
+        return sb.toString();
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return producer.history().stream().filter(r -> r.topic().equals(topics.dlq()))
+                .map(ProducerRecord::value).map(v -> JsonCodec.decode(v, DeadLetter.class)).toList();
+    }
+
+    public double counter(String name, String outcome) {
+        var c = registry.find(name).tag("outcome", outcome).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    @Override
+    public void close() {
+        engine.release();
+        executor.close(2000);
+    }
+}
