@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  * <tr><td>{@code NPUFLEET_DRAIN_TIMEOUT_MS}</td><td>{@code 30000}</td><td>at shutdown, how long the running job may finish before it is aborted</td></tr>
  * <tr><td>{@code NPUFLEET_CHAT_TEMPLATE}</td><td>{@code chatml}</td><td>chat template rendered in Java</td></tr>
  * <tr><td>{@code NPUFLEET_CACHE_LOOKUP_MS}</td><td>{@code 2000}</td><td>how long a job naming only a cache waits for the caches topic to catch up</td></tr>
+ * <tr><td>{@code NPUFLEET_SIM_OPTIONS}</td><td>none</td><td>simulator options set on its session, {@code key=value,...} (e.g. {@code board=rk3588,slow_ms_per_token=20}); the simulator also reads {@code RKLLM_SIM_*} from the environment</td></tr>
  * <tr><td>{@code NPUFLEET_KAFKA_<NAME>}</td><td>none</td><td>any Kafka client property, e.g. {@code NPUFLEET_KAFKA_SECURITY_PROTOCOL} → {@code security.protocol}; values of secret-looking names are not logged</td></tr>
  * </table>
  */
@@ -67,6 +68,7 @@ public record WorkerConfig(
         Duration drainTimeout,
         String chatTemplate,
         Duration cacheLookupWait,
+        Map<String, String> simOptions,
         Map<String, String> kafkaOverrides) {
 
     /** The value of {@code NPUFLEET_RUNTIME_LIBRARY} that selects the bundled simulator. */
@@ -114,6 +116,7 @@ public record WorkerConfig(
         drainTimeout = positive(drainTimeout, Duration.ofSeconds(30));
         chatTemplate = blankToNull(chatTemplate) == null ? "chatml" : chatTemplate.strip();
         cacheLookupWait = positive(cacheLookupWait, Duration.ofSeconds(2));
+        simOptions = simOptions == null ? Map.of() : Map.copyOf(simOptions);
         kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
     }
 
@@ -144,6 +147,7 @@ public record WorkerConfig(
                 r.millis("NPUFLEET_DRAIN_TIMEOUT_MS"),
                 r.string("NPUFLEET_CHAT_TEMPLATE", null),
                 r.millis("NPUFLEET_CACHE_LOOKUP_MS"),
+                r.pairs("NPUFLEET_SIM_OPTIONS"),
                 r.prefixed("NPUFLEET_KAFKA_"));
     }
 
@@ -164,7 +168,8 @@ public record WorkerConfig(
                 + " staticMembership=" + staticMembership + " capacity=" + capacity + " maxAttempts=" + maxAttempts
                 + " metricsPort=" + metricsPort + " jobPartitions=" + jobPartitions
                 + " drainTimeoutMs=" + drainTimeout.toMillis() + " chatTemplate=" + chatTemplate
-                + " cacheLookupMs=" + cacheLookupWait.toMillis() + " kafka=" + shown;
+                + " cacheLookupMs=" + cacheLookupWait.toMillis()
+                + (simOptions.isEmpty() ? "" : " simOptions=" + new TreeMap<>(simOptions)) + " kafka=" + shown;
     }
 
     @Override
@@ -256,6 +261,21 @@ public record WorkerConfig(
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " must be a byte count (suffix k, m or g allowed): " + v, e);
             }
+        }
+
+        Map<String, String> pairs(String name) {
+            String v = string(name, null);
+            Map<String, String> pairs = new TreeMap<>();
+            if (v != null) {
+                for (String item : v.split(",")) {
+                    int eq = item.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException(name + " must be key=value,...: " + v);
+                    }
+                    pairs.put(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
+                }
+            }
+            return pairs;
         }
 
         Map<String, String> prefixed(String prefix) {

@@ -50,6 +50,6 @@ public final class Engines {
                 .withMaxContextLen(maxContext)
                 .withMaxNewTokens(config.maxNewTokens())
                 .withSampling(SamplingParams.defaults());
-        return RkllmEngine.open(session, identity);
+        return RkllmEngine.open(session, config.usesSimulator() ? config.simOptions() : java.util.Map.of(), identity);
     }
 }

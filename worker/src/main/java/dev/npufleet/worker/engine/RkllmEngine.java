@@ -13,6 +13,7 @@ import dev.npufleet.nativebridge.SessionConfig;
 import dev.npufleet.protocol.ErrorCode;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +30,14 @@ public final class RkllmEngine implements InferenceEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RkllmEngine.class);
 
     private final SessionConfig sessionConfig;
+    private final Map<String, String> simOptions;
     private final EngineIdentity identity;
     private volatile RkllmSession session;
 
-    private RkllmEngine(SessionConfig sessionConfig, EngineIdentity identity, RkllmSession session) {
+    private RkllmEngine(SessionConfig sessionConfig, Map<String, String> simOptions, EngineIdentity identity,
+            RkllmSession session) {
         this.sessionConfig = sessionConfig;
+        this.simOptions = simOptions;
         this.identity = identity;
         this.session = session;
     }
@@ -41,13 +45,14 @@ public final class RkllmEngine implements InferenceEngine {
     /**
      * Opens a session.
      *
+     * @param simOptions simulator options to set on the session (empty for the vendor runtime)
      * @throws NpuLostException when the runtime or model cannot be opened
      */
-    public static RkllmEngine open(SessionConfig config, EngineIdentity identity) {
-        return new RkllmEngine(config, identity, openSession(config));
+    public static RkllmEngine open(SessionConfig config, Map<String, String> simOptions, EngineIdentity identity) {
+        return new RkllmEngine(config, Map.copyOf(simOptions), identity, openSession(config, simOptions));
     }
 
-    private static RkllmSession openSession(SessionConfig config) {
+    private static RkllmSession openSession(SessionConfig config, Map<String, String> simOptions) {
         RkllmSession s;
         try {
             s = RkllmSession.open(config);
@@ -58,9 +63,14 @@ public final class RkllmEngine implements InferenceEngine {
         try {
             // The worker renders the chat template in Java, so cache prefixes match the prompt exactly.
             s.setChatTemplate("", "", "");
+            for (Map.Entry<String, String> option : simOptions.entrySet()) {
+                if (!s.setSimulatorOption(option.getKey(), option.getValue())) {
+                    throw new RkllmException(NativeStatus.UNSUPPORTED, "the runtime takes no simulator options");
+                }
+            }
         } catch (RkllmException e) {
             s.close();
-            throw new NpuLostException("cannot switch the runtime's chat template off: " + e.getMessage(), e);
+            throw new NpuLostException("cannot set up the runtime session: " + e.getMessage(), e);
         }
         return s;
     }
@@ -152,7 +162,7 @@ public final class RkllmEngine implements InferenceEngine {
         } catch (RuntimeException ignored) {
             // it is broken already
         }
-        session = openSession(sessionConfig);
+        session = openSession(sessionConfig, simOptions);
     }
 
     static SamplingParams toParams(Sampling s) {
