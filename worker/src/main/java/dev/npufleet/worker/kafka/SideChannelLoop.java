@@ -67,7 +67,10 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
             while (running) {
                 try {
                     takeRequests();
-                    for (ConsumerRecord<String, byte[]> r : consumer.poll(pollTimeout)) {
+                    completeCaughtUp(); // often the view is there already: answer without a poll
+                    // While someone waits for a catch-up, poll briefly so its records are applied soon.
+                    Duration timeout = waiting.isEmpty() ? pollTimeout : Duration.ofMillis(20);
+                    for (ConsumerRecord<String, byte[]> r : consumer.poll(timeout)) {
                         dispatch(r);
                     }
                     completeCaughtUp();
