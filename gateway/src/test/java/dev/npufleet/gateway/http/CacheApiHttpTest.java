@@ -31,7 +31,7 @@ class CacheApiHttpTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         harness.close();
     }
 

@@ -12,6 +12,7 @@ import dev.npufleet.protocol.Usage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -35,7 +36,7 @@ class CompletionsHttpTest {
     }
 
     @AfterEach
-    void stop() throws Exception {
+    void stop() {
         harness.close();
     }
 
@@ -204,51 +205,52 @@ class CompletionsHttpTest {
 
     @Test
     void shouldAnswer504AndCancelTheJobWhenNoAnswerComesInTime() throws Exception {
-        harness.close();
-        harness = new HttpHarness(java.util.Map.of("NPUFLEET_REQUEST_TIMEOUT_MS", "300"));
-        CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/v1/chat/completions", CHAT);
-        String id = harness.bus.nextJob().job().id();
+        try (HttpHarness impatient = new HttpHarness(Map.of("NPUFLEET_REQUEST_TIMEOUT_MS", "300"))) {
+            CompletableFuture<HttpResponse<String>> pending = impatient.postAsync("/v1/chat/completions", CHAT);
+            String id = impatient.bus.nextJob().job().id();
 
-        HttpResponse<String> response = pending.get(10, TimeUnit.SECONDS);
+            HttpResponse<String> response = pending.get(10, TimeUnit.SECONDS);
 
-        assertThat(response.statusCode()).isEqualTo(504);
-        assertThat(JsonCodec.mapper().readTree(response.body()).at("/error/code").asText()).isEqualTo("timeout");
-        assertThat(harness.bus.cancels).containsExactly(id + ":timeout");
-        assertThat(harness.pending.isPending(id)).isFalse();
+            assertThat(response.statusCode()).isEqualTo(504);
+            assertThat(JsonCodec.mapper().readTree(response.body()).at("/error/code").asText()).isEqualTo("timeout");
+            assertThat(impatient.bus.cancels).containsExactly(id + ":timeout");
+            assertThat(impatient.pending.isPending(id)).isFalse();
+        }
     }
 
     @Test
     void shouldEndAStartedStreamThatTimesOutWithAnErrorEventAndCancelIt() throws Exception {
-        harness.close();
-        harness = new HttpHarness(java.util.Map.of("NPUFLEET_REQUEST_TIMEOUT_MS", "500"));
-        CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/v1/chat/completions", CHAT_STREAM);
-        String id = harness.bus.nextJob().job().id();
-        harness.emit(Events.chunk(id, 0, "Thinking"));
+        try (HttpHarness impatient = new HttpHarness(Map.of("NPUFLEET_REQUEST_TIMEOUT_MS", "500"))) {
+            CompletableFuture<HttpResponse<String>> pending = impatient.postAsync("/v1/chat/completions", CHAT_STREAM);
+            String id = impatient.bus.nextJob().job().id();
+            impatient.emit(Events.chunk(id, 0, "Thinking"));
 
-        List<SseFrame> frames = SseFrame.parse(pending.get(10, TimeUnit.SECONDS).body());
+            List<SseFrame> frames = SseFrame.parse(pending.get(10, TimeUnit.SECONDS).body());
 
-        assertThat(frames.get(frames.size() - 2).json().at("/error/code").asText()).isEqualTo("timeout");
-        assertThat(frames.get(frames.size() - 1).isDone()).isTrue();
-        assertThat(harness.bus.cancels).containsExactly(id + ":timeout");
+            assertThat(frames.get(1).text()).isEqualTo("Thinking");
+            assertThat(frames.get(frames.size() - 2).json().at("/error/code").asText()).isEqualTo("timeout");
+            assertThat(frames.get(frames.size() - 1).isDone()).isTrue();
+            assertThat(impatient.bus.cancels).containsExactly(id + ":timeout");
+        }
     }
 
     @Test
     void shouldCancelTheJobWhenTheClientDisconnectsMidStream() throws Exception {
+        String id;
         try (RawClient client = RawClient.post(harness.port(), "/v1/chat/completions", CHAT_STREAM)) {
-            String id = harness.bus.nextJob().job().id();
+            id = harness.bus.nextJob().job().id();
             harness.emit(Events.chunk(id, 0, "Once"));
             client.readUntil("Once");
-            client.close();
-
-            // the worker goes on producing until it hears of the cancel
-            long[] seq = {4};
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                harness.emit(Events.chunk(id, seq[0]++, "."));
-                return !harness.bus.cancels.isEmpty();
-            });
-            assertThat(harness.bus.cancels).containsExactly(id + ":client disconnected");
-            assertThat(harness.pending.isPending(id)).isFalse();
         }
+
+        // the worker goes on producing until it hears of the cancel
+        long[] seq = {4};
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            harness.emit(Events.chunk(id, seq[0]++, "."));
+            return !harness.bus.cancels.isEmpty();
+        });
+        assertThat(harness.bus.cancels).containsExactly(id + ":client disconnected");
+        assertThat(harness.pending.isPending(id)).isFalse();
     }
 
     @Test

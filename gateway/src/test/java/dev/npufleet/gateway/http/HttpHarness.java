@@ -93,8 +93,13 @@ final class HttpHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
-        timers.shutdownNow();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop Jetty", e);
+        } finally {
+            timers.shutdownNow();
+        }
     }
 }

@@ -7,7 +7,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** A bare HTTP/1.1 client on a socket, for what java.net.http hides: hanging up mid-response. */
-final class RawClient implements AutoCloseable {
+public final class RawClient implements AutoCloseable {
     private final Socket socket;
     private final StringBuilder received = new StringBuilder();
 
@@ -15,7 +15,7 @@ final class RawClient implements AutoCloseable {
         this.socket = socket;
     }
 
-    static RawClient post(int port, String path, String json) throws IOException {
+    public static RawClient post(int port, String path, String json) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
@@ -29,7 +29,7 @@ final class RawClient implements AutoCloseable {
     }
 
     /** Reads until {@code text} has arrived (or the 10 s socket timeout fails the test). */
-    String readUntil(String text) throws IOException {
+    public String readUntil(String text) throws IOException {
         InputStream in = socket.getInputStream();
         byte[] buffer = new byte[4096];
         while (received.indexOf(text) < 0) {

@@ -25,7 +25,7 @@ class RequestErrorsHttpTest {
     }
 
     @AfterAll
-    static void stop() throws Exception {
+    static void stop() {
         harness.close();
     }
 

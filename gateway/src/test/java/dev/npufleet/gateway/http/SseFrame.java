@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** One server-sent event as a client reads it, and a parser for a whole SSE body. */
-record SseFrame(String id, String data) {
+public record SseFrame(String id, String data) {
 
-    static List<SseFrame> parse(String body) {
+    public static List<SseFrame> parse(String body) {
         List<SseFrame> frames = new ArrayList<>();
         for (String block : body.split("\n\n")) {
             if (block.isBlank()) {
@@ -30,11 +30,11 @@ record SseFrame(String id, String data) {
         return frames;
     }
 
-    boolean isDone() {
+    public boolean isDone() {
         return "[DONE]".equals(data);
     }
 
-    JsonNode json() {
+    public JsonNode json() {
         try {
             return JsonCodec.mapper().readTree(data);
         } catch (IOException e) {
@@ -43,7 +43,10 @@ record SseFrame(String id, String data) {
     }
 
     /** The text a chunk adds: a chat delta's content or a completion choice's text ("" if none). */
-    String text() {
+    public String text() {
+        if (isDone()) {
+            return "";
+        }
         JsonNode choice = json().path("choices").path(0);
         if (choice.has("delta")) {
             return choice.path("delta").path("content").asText("");

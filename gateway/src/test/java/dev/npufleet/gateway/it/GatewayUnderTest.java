@@ -1,0 +1,93 @@
+package dev.npufleet.gateway.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.npufleet.gateway.Gateway;
+import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.Topics;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** A real {@link Gateway} on a free port, on its own topic prefix, and an HTTP client for it. */
+final class GatewayUnderTest implements AutoCloseable {
+    static final String MODEL = "it-model";
+
+    final Gateway gateway;
+    final GatewayConfig config;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayUnderTest(GatewayConfig config) {
+        this.config = config;
+        this.gateway = Gateway.start(config);
+    }
+
+    static GatewayUnderTest start(String bootstrap, String prefix, Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(Map.of(
+                "NPUFLEET_BOOTSTRAP_SERVERS", bootstrap,
+                "NPUFLEET_HTTP_HOST", "127.0.0.1",
+                "NPUFLEET_HTTP_PORT", "0",
+                "NPUFLEET_MODELS", MODEL,
+                "NPUFLEET_TOPIC_PREFIX", prefix,
+                "NPUFLEET_JOB_PARTITIONS", "2",
+                "NPUFLEET_REQUEST_TIMEOUT_MS", "30000"));
+        env.putAll(extra);
+        return new GatewayUnderTest(GatewayConfig.fromEnv(env));
+    }
+
+    /** Waits until the gateway reads its topics (so jobs it accepts are answered). */
+    GatewayUnderTest awaitReady() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            JsonNode health = JsonCodec.mapper().readTree(get("/health").body());
+            return health.path("status").asText().equals("ok") && health.path("topics").asText().equals("ready")
+                    && health.path("caches").asText().equals("ready");
+        });
+        return this;
+    }
+
+    Topics topics() {
+        return config.topics();
+    }
+
+    int port() {
+        return gateway.port();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + gateway.port() + path);
+    }
+
+    HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
+        return client.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null);
+    }
+
+    CompletableFuture<HttpResponse<String>> postAsync(String path, String body) {
+        return client.sendAsync(request("POST", path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String method, String path, String body) {
+        return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
