@@ -80,7 +80,7 @@ public final class Gateway implements AutoCloseable {
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("gateway-http");
         GatewayServices services = new GatewayServices(config,
-                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout()), bus,
+                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive()), bus,
                 new ModelCatalog(config.models(), fleet), caches, fleet, Router.keyHash(), broker, events::isReady,
                 pool);
         // order matters on close: HTTP first (its failing requests queue cancels), then the readers,

@@ -36,6 +36,9 @@ import java.util.UUID;
  *       client ids</li>
  *   <li>{@code NPUFLEET_WORKER_STALE_MS} [{@code 15000}]: a board whose last status is older than this is shown
  *       as gone in the fleet view</li>
+ *   <li>{@code NPUFLEET_SSE_KEEPALIVE_MS} [{@code 10000}]: a stream with no text for this long gets an SSE comment
+ *       (a stream still waiting for its first token is committed then); this is how a client that went away is
+ *       noticed, and its job cancelled, while the job waits in a queue</li>
  * </ul>
  */
 public record GatewayConfig(
@@ -50,7 +53,8 @@ public record GatewayConfig(
         Duration kafkaTimeout,
         int jobPartitions,
         String gatewayId,
-        Duration workerStaleAfter) {
+        Duration workerStaleAfter,
+        Duration sseKeepAlive) {
 
     public static final String DEFAULT_MODEL = "qwen3-0.6b-sim";
 
@@ -62,6 +66,7 @@ public record GatewayConfig(
         requestTimeout = requestTimeout == null ? Duration.ofMinutes(5) : requestTimeout;
         kafkaTimeout = kafkaTimeout == null ? Duration.ofSeconds(5) : kafkaTimeout;
         workerStaleAfter = workerStaleAfter == null ? Duration.ofSeconds(15) : workerStaleAfter;
+        sseKeepAlive = sseKeepAlive == null ? Duration.ofSeconds(10) : sseKeepAlive;
         gatewayId = blankToDefault(gatewayId, defaultGatewayId());
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("NPUFLEET_HTTP_PORT must be 0-65535, was " + httpPort);
@@ -72,6 +77,7 @@ public record GatewayConfig(
         requirePositive("NPUFLEET_REQUEST_TIMEOUT_MS", requestTimeout.toMillis());
         requirePositive("NPUFLEET_KAFKA_TIMEOUT_MS", kafkaTimeout.toMillis());
         requirePositive("NPUFLEET_WORKER_STALE_MS", workerStaleAfter.toMillis());
+        requirePositive("NPUFLEET_SSE_KEEPALIVE_MS", sseKeepAlive.toMillis());
         models.forEach(m -> {
             if (m.isBlank()) {
                 throw new IllegalArgumentException("NPUFLEET_MODELS holds an empty model id");
@@ -103,7 +109,8 @@ public record GatewayConfig(
                 Duration.ofMillis(longVar(env, "NPUFLEET_KAFKA_TIMEOUT_MS", 5_000)),
                 intVar(env, "NPUFLEET_JOB_PARTITIONS", 16),
                 env.get("NPUFLEET_GATEWAY_ID"),
-                Duration.ofMillis(longVar(env, "NPUFLEET_WORKER_STALE_MS", 15_000)));
+                Duration.ofMillis(longVar(env, "NPUFLEET_WORKER_STALE_MS", 15_000)),
+                Duration.ofMillis(longVar(env, "NPUFLEET_SSE_KEEPALIVE_MS", 10_000)));
     }
 
     public Topics topics() {
@@ -116,7 +123,7 @@ public record GatewayConfig(
                 + " models=" + models + " topicPrefix='" + topicPrefix + "' requestTimeout=" + requestTimeout.toMillis()
                 + "ms maxBodyBytes=" + maxBodyBytes + " defaultMaxTokens=" + defaultMaxTokens + " kafkaTimeout="
                 + kafkaTimeout.toMillis() + "ms jobPartitions=" + jobPartitions + " workerStaleAfter="
-                + workerStaleAfter.toMillis() + "ms";
+                + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms";
     }
 
     private static String blankToDefault(String value, String fallback) {

@@ -25,6 +25,7 @@ class GatewayConfigTest {
         assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.jobPartitions()).isEqualTo(16);
         assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.gatewayId()).isNotBlank();
     }
 
@@ -42,7 +43,8 @@ class GatewayConfigTest {
                 Map.entry("NPUFLEET_KAFKA_TIMEOUT_MS", "2000"),
                 Map.entry("NPUFLEET_JOB_PARTITIONS", "4"),
                 Map.entry("NPUFLEET_GATEWAY_ID", "gw-1"),
-                Map.entry("NPUFLEET_WORKER_STALE_MS", "9000")));
+                Map.entry("NPUFLEET_WORKER_STALE_MS", "9000"),
+                Map.entry("NPUFLEET_SSE_KEEPALIVE_MS", "700")));
 
         assertThat(config.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(config.httpHost()).isEqualTo("127.0.0.1");
@@ -56,6 +58,7 @@ class GatewayConfigTest {
         assertThat(config.jobPartitions()).isEqualTo(4);
         assertThat(config.gatewayId()).isEqualTo("gw-1");
         assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofMillis(700));
     }
 
     @Test
@@ -88,7 +91,7 @@ class GatewayConfigTest {
     @Test
     void shouldCopyTheModelList() {
         List<String> models = new java.util.ArrayList<>(List.of("m"));
-        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null);
+        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null);
         models.add("other");
 
         assertThat(config.models()).containsExactly("m");

@@ -14,6 +14,7 @@ public final class SseFrames {
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COMMENT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private SseFrames() {
     }
@@ -35,6 +36,11 @@ public final class SseFrames {
 
     public static ByteBuffer error(ApiError error) {
         return data(error.toBytes());
+    }
+
+    /** A comment line, which clients ignore: keeps an idle stream (and its proxies) alive. */
+    public static ByteBuffer comment() {
+        return ByteBuffer.wrap(COMMENT);
     }
 
     public static ByteBuffer done() {

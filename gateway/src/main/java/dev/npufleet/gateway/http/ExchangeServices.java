@@ -9,15 +9,19 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every request waiting on a job shares: the registry it waits in, the timer thread that
- * enforces its deadline, the way to cancel its job, the meters. Immutable; any thread.
+ * enforces its deadline (and keeps idle streams alive), the way to cancel its job, the meters.
+ * Immutable; any thread.
+ *
+ * @param keepAlive how long a stream may go without a write before it gets an SSE comment
  */
 public record ExchangeServices(PendingJobs pending, ScheduledExecutorService timers, Canceller canceller,
-        GatewayMetrics metrics, Duration requestTimeout) {
+        GatewayMetrics metrics, Duration requestTimeout, Duration keepAlive) {
     public ExchangeServices {
         Objects.requireNonNull(pending, "pending");
         Objects.requireNonNull(timers, "timers");
         Objects.requireNonNull(canceller, "canceller");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
+        Objects.requireNonNull(keepAlive, "keepAlive");
     }
 }

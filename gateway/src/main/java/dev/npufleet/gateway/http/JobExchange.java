@@ -61,6 +61,7 @@ public abstract class JobExchange implements JobListener {
         request.addIdleTimeoutListener(timeout -> false);
         long remainingNanos = services.requestTimeout().toNanos() - (System.nanoTime() - startNanos);
         deadline = services.timers().schedule(this::timedOut, Math.max(0, remainingNanos), TimeUnit.NANOSECONDS);
+        opened();
     }
 
     @Override
@@ -139,6 +140,7 @@ public abstract class JobExchange implements JobListener {
             timer.cancel(false);
         }
         services.metrics().jobEnded(model, outcome, System.nanoTime() - startNanos);
+        ending();
         return true;
     }
 
@@ -153,6 +155,14 @@ public abstract class JobExchange implements JobListener {
 
     protected final long delivered() {
         return cursor.delivered();
+    }
+
+    /** Called once the exchange waits for events (request thread). */
+    protected void opened() {
+    }
+
+    /** Called once when the end is decided, before the end hook (any thread). */
+    protected void ending() {
     }
 
     /** New text (deduped), ending at code point {@code offset}. Events-consumer thread; not after the end. */

@@ -7,6 +7,8 @@ import dev.npufleet.protocol.Event;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,14 +19,21 @@ import org.eclipse.jetty.util.Callback;
  * at the first text (or the finish), not before, so that a job failing before its first token
  * still gets a real HTTP status; after that, a failure is an error event then {@code [DONE]}.
  *
- * <p>Threads as in {@link JobExchange}; {@code opened} and the queueing of frames are guarded by
- * this object's monitor, the writes themselves happen outside it.
+ * <p>A stream silent for {@code keepAlive} gets an SSE comment, committing it if it had not started:
+ * a client that went away is only noticed by a failing write (Jetty does not watch an idle
+ * connection), and its queued job should be cancelled, not run for nobody. It also keeps proxies
+ * from closing a long wait.
+ *
+ * <p>Threads as in {@link JobExchange}, plus the timer thread for keep-alives; {@code opened} and
+ * the queueing of frames are guarded by this object's monitor, the writes happen outside it.
  */
 final class StreamingExchange extends JobExchange {
     private final CompletionFormat format;
     private final boolean includeUsage;
     private final SseWriter writer;
     private volatile boolean opened; // written under this
+    private long lastWriteNanos = System.nanoTime(); // guarded by this
+    private volatile ScheduledFuture<?> keepAlive;
 
     StreamingExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
             Callback callback, CompletionFormat format, boolean includeUsage) {
@@ -42,6 +51,7 @@ final class StreamingExchange extends JobExchange {
             }
             boolean first = openLocked();
             writer.enqueue(SseFrames.event(offset, format.textChunk(fresh)));
+            lastWriteNanos = System.nanoTime();
             if (first) {
                 services.metrics().ttft(model, System.nanoTime() - startNanos);
             }
@@ -87,6 +97,33 @@ final class StreamingExchange extends JobExchange {
     @Override
     protected void abandoned(Throwable cause) {
         writer.abort(cause);
+    }
+
+    @Override
+    protected void opened() {
+        long period = services.keepAlive().toNanos();
+        keepAlive = services.timers().scheduleWithFixedDelay(this::keepAlive, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    protected void ending() {
+        ScheduledFuture<?> task = keepAlive;
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    private void keepAlive() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            if (isEnded() || now - lastWriteNanos < services.keepAlive().toNanos()) {
+                return;
+            }
+            openLocked();
+            writer.enqueue(SseFrames.comment());
+            lastWriteNanos = now;
+        }
+        writer.iterate();
     }
 
     /** Commits the SSE headers and the role chunk once. @return true the first time */

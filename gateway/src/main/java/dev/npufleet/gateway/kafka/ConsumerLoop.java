@@ -137,5 +137,8 @@ abstract class ConsumerLoop implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (!thread.isAlive() && state != State.CLOSED) {
+            closeConsumer(); // the loop never started: nobody else owns the consumer
+        }
     }
 }

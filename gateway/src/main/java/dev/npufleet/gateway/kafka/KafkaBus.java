@@ -99,10 +99,11 @@ public final class KafkaBus implements JobBus, AutoCloseable {
                     acked.complete(metadata);
                 }
             });
-        } catch (KafkaException e) {
-            // send() itself throws when metadata did not arrive within max.block.ms, or the producer is closed.
+        } catch (RuntimeException e) {
+            // send() itself throws when metadata did not arrive within max.block.ms (a KafkaException),
+            // or when the producer is closed (IllegalStateException): either way the record is not sent.
             metrics.produced(kind, false, System.nanoTime() - start);
-            acked.completeExceptionally(e);
+            acked.completeExceptionally(e instanceof KafkaException ? e : new KafkaException(e.getMessage(), e));
         }
         return acked;
     }

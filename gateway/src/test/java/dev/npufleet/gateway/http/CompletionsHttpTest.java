@@ -254,6 +254,42 @@ class CompletionsHttpTest {
     }
 
     @Test
+    void shouldKeepAWaitingStreamAliveAndCancelItsJobWhenTheClientLeavesBeforeTheFirstToken() throws Exception {
+        try (HttpHarness quick = new HttpHarness(Map.of("NPUFLEET_SSE_KEEPALIVE_MS", "200"))) {
+            String id;
+            try (RawClient client = RawClient.post(quick.port(), "/v1/chat/completions", CHAT_STREAM)) {
+                id = quick.bus.nextJob().job().id();
+                String received = client.readUntil(": keep-alive");
+                assertThat(received).startsWith("HTTP/1.1 200").contains("\"role\":\"assistant\"");
+            }
+
+            // no event arrives: the next keep-alive write finds the client gone
+            await().atMost(Duration.ofSeconds(10)).until(() -> !quick.bus.cancels.isEmpty());
+            assertThat(quick.bus.cancels).containsExactly(id + ":client disconnected");
+        }
+    }
+
+    @Test
+    void shouldRelayTextAfterKeepAlivesAndEndInAnErrorEventOnceCommitted() throws Exception {
+        try (HttpHarness quick = new HttpHarness(Map.of("NPUFLEET_SSE_KEEPALIVE_MS", "100"))) {
+            CompletableFuture<HttpResponse<String>> pending = quick.postAsync("/v1/chat/completions", CHAT_STREAM);
+            String id = quick.bus.nextJob().job().id();
+            await().atMost(Duration.ofSeconds(10)).until(() -> quick.metrics.openStreams() == 1);
+            quick.emit(Events.chunk(id, 0, "late"));
+            quick.emit(Events.error(id, ErrorCode.INVALID_REQUEST, "too long"));
+
+            HttpResponse<String> response = pending.get(10, TimeUnit.SECONDS);
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains(": keep-alive\n\n");
+            List<SseFrame> frames = SseFrame.parse(response.body());
+            assertThat(frames.get(1).text()).isEqualTo("late");
+            assertThat(frames.get(2).json().at("/error/code").asText()).isEqualTo("invalid_request");
+            assertThat(frames.get(3).isDone()).isTrue();
+        }
+    }
+
+    @Test
     void shouldAnswer503WithoutPublishingWhileTheEventsTopicIsNotBeingRead() throws Exception {
         harness.eventsReady.set(false);
 

@@ -50,7 +50,7 @@ final class HttpHarness implements AutoCloseable {
         caches.markReady();
         QueuedThreadPool pool = new QueuedThreadPool(16, 2);
         GatewayServices services = new GatewayServices(config,
-                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout()), bus,
+                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive()), bus,
                 new ModelCatalog(config.models(), fleet), caches, fleet, Router.keyHash(), broker, eventsReady::get,
                 pool);
         server = HttpServerFactory.create(config, pool, new GatewayHandler(services));

@@ -25,7 +25,9 @@ public record SseFrame(String id, String data) {
                     data = line.substring(6);
                 }
             }
-            frames.add(new SseFrame(id, data));
+            if (id != null || data != null) { // a comment-only block (keep-alive) is no event
+                frames.add(new SseFrame(id, data));
+            }
         }
         return frames;
     }

@@ -1,0 +1,106 @@
+package dev.npufleet.gateway.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.npufleet.gateway.metrics.GatewayMetrics;
+import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.CancelRequest;
+import dev.npufleet.protocol.ChatMessage;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobIds;
+import dev.npufleet.protocol.JobKind;
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.Protocol;
+import dev.npufleet.protocol.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KafkaBusTest {
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final KafkaBus bus = new KafkaBus(producer, new Topics("t."), metrics, Duration.ofSeconds(1));
+
+    @AfterEach
+    void close() {
+        bus.close();
+    }
+
+    private static Job job() {
+        return new Job(Protocol.VERSION, JobIds.newId(), "qwen:0.6b", JobKind.CHAT, List.of(ChatMessage.user("hi")),
+                null, null, null, "t.npu.events", 1, 0);
+    }
+
+    @Test
+    void shouldPublishAJobToItsModelsTopicWithKeyAndChosenPartition() {
+        Job job = job();
+
+        CompletableFuture<Void> acked = bus.publishJob(job, "key-1", OptionalInt.of(3));
+
+        ProducerRecord<String, byte[]> record = producer.history().get(0);
+        assertThat(record.topic()).isEqualTo("t.npu.jobs.qwen_0.6b");
+        assertThat(record.key()).isEqualTo("key-1");
+        assertThat(record.partition()).isEqualTo(3);
+        assertThat(JsonCodec.decode(record.value(), Job.class)).isEqualTo(job);
+        assertThat(acked).isNotDone();
+        producer.completeNext();
+        assertThat(acked).isCompleted();
+        assertThat(metrics.scrape()).contains("gateway_kafka_produce_seconds_count{outcome=\"ok\",record=\"job\"} 1");
+    }
+
+    @Test
+    void shouldFailThePublishWhenTheBrokerDoesNotAcknowledge() {
+        CompletableFuture<Void> acked = bus.publishJob(job(), "k", OptionalInt.empty());
+
+        producer.errorNext(new TimeoutException("Expiring 1 record(s)"));
+
+        assertThat(acked).isCompletedExceptionally();
+        assertThat(producer.history().get(0).partition()).isNull();
+    }
+
+    @Test
+    void shouldFailThePublishWhenSendItselfThrows() {
+        producer.sendException = new TimeoutException("not present in metadata after 5000 ms");
+
+        assertThat(bus.publishJob(job(), "k", OptionalInt.empty())).isCompletedExceptionally();
+    }
+
+    @Test
+    void shouldSendACancelKeyedByJobIdToTheControlTopic() {
+        bus.cancel("job-9", "timeout");
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> !producer.history().isEmpty());
+        ProducerRecord<String, byte[]> record = producer.history().get(0);
+        assertThat(record.topic()).isEqualTo("t.npu.control");
+        assertThat(record.key()).isEqualTo("job-9");
+        CancelRequest cancel = JsonCodec.decode(record.value(), CancelRequest.class);
+        assertThat(cancel.jobId()).isEqualTo("job-9");
+        assertThat(cancel.reason()).isEqualTo("timeout");
+    }
+
+    @Test
+    void shouldPublishCacheDefinitionsAndTombstonesKeyedByModelAndName() {
+        CacheDefinition def = new CacheDefinition("m", "c", "r", "p", List.of(), false, 0, 1);
+
+        CompletableFuture<Long> defined = bus.publishCacheDefinition(def);
+        producer.completeNext();
+        CompletableFuture<Long> deleted = bus.publishCacheDeletion("m", "c");
+        producer.completeNext();
+
+        assertThat(defined).isCompleted();
+        assertThat(deleted).isCompleted();
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsOnly("t.npu.caches");
+        assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("m/c", "m/c");
+        assertThat(producer.history().get(1).value()).isNull();
+    }
+}
