@@ -60,6 +60,7 @@ public final class JobLoop implements Runnable {
     private final Settings settings;
     private final WorkerStats stats;
     private final WorkerMetrics metrics;
+    private final LagMeter lag;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Throwable failure;
@@ -69,22 +70,7 @@ public final class JobLoop implements Runnable {
     private InFlight inFlight;
     private long drainDeadline;
     private long abortDeadline;
-    private long nextLagRefresh;
     private boolean subscribed;
-
-    /** The record handed to the slot and what became of its partition meanwhile. */
-    private static final class InFlight {
-        final ConsumerRecord<String, byte[]> record;
-        final TopicPartition partition;
-        final CompletableFuture<RecordOutcome> done;
-        boolean revoked;
-
-        InFlight(ConsumerRecord<String, byte[]> record, CompletableFuture<RecordOutcome> done) {
-            this.record = record;
-            this.partition = new TopicPartition(record.topic(), record.partition());
-            this.done = done;
-        }
-    }
 
     public JobLoop(Consumer<String, byte[]> consumer, RecordHandler handler, Settings settings, WorkerStats stats,
             WorkerMetrics metrics) {
@@ -93,6 +79,7 @@ public final class JobLoop implements Runnable {
         this.settings = settings;
         this.stats = stats;
         this.metrics = metrics;
+        this.lag = new LagMeter(consumer, stats, settings.lagInterval());
     }
 
     @Override
@@ -132,7 +119,7 @@ public final class JobLoop implements Runnable {
         poll();
         startNextIfIdle();
         updatePause();
-        refreshLag();
+        lag.refresh(backlog.size());
         return true;
     }
 
@@ -162,9 +149,9 @@ public final class JobLoop implements Runnable {
     }
 
     private void poll() {
-        Duration timeout = state.get() == State.DRAINING
-                ? settings.pollTimeout().compareTo(Duration.ofMillis(200)) < 0 ? settings.pollTimeout() : Duration.ofMillis(200)
-                : settings.pollTimeout();
+        // While draining, turn often enough to notice the drain deadline.
+        Duration timeout = state.get() == State.DRAINING && settings.pollTimeout().toMillis() > 200
+                ? Duration.ofMillis(200) : settings.pollTimeout();
         try {
             consumer.poll(timeout).forEach(backlog::add);
         } catch (WakeupException e) {
@@ -274,29 +261,6 @@ public final class JobLoop implements Runnable {
             abortDeadline = now + settings.abortGrace().toMillis();
         }
         return abortDeadline != 0 && now >= abortDeadline;
-    }
-
-    private void refreshLag() {
-        long now = System.currentTimeMillis();
-        if (now < nextLagRefresh) {
-            return;
-        }
-        nextLagRefresh = now + settings.lagInterval().toMillis();
-        Set<TopicPartition> assigned = consumer.assignment();
-        long waiting = backlog.size();
-        try {
-            if (!assigned.isEmpty()) {
-                Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, Duration.ofSeconds(1));
-                for (TopicPartition tp : assigned) {
-                    waiting += Math.max(0, ends.getOrDefault(tp, 0L) - consumer.position(tp, Duration.ofSeconds(1)));
-                }
-            }
-            stats.waiting(waiting);
-        } catch (WakeupException e) {
-            nextLagRefresh = 0; // try again next turn
-        } catch (KafkaException e) {
-            LOG.atDebug().log("Lag not refreshed: {}", e.toString());
-        }
     }
 
     private void close() {

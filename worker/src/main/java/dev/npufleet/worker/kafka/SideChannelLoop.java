@@ -83,7 +83,7 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
         } finally {
             started.countDown();
             waiting.forEach(w -> w.future().completeExceptionally(new IllegalStateException("closed")));
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
             stopped.countDown();
         }
     }
