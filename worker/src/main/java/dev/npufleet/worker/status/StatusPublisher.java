@@ -59,6 +59,8 @@ public final class StatusPublisher implements AutoCloseable {
     public void close(Duration timeout) {
         scheduler.shutdownNow();
         try {
+            // A heartbeat still being sent must not land after the tombstone and revive the worker.
+            scheduler.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             sink.send(topic, workerId, null).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
