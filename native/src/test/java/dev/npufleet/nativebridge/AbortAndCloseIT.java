@@ -11,14 +11,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Stopping runs (abort, pause, close) from other threads and from inside the sink, and calls at the wrong time. */
+// A stop that never lands would leave close() waiting forever: fail the test instead of hanging the build.
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AbortAndCloseIT {
     private static final Duration PROMPTLY = Duration.ofSeconds(5);
-    private static final ExecutorService POOL = Executors.newCachedThreadPool();
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(SimFixture::daemon);
 
     @TempDir
     static Path dir;

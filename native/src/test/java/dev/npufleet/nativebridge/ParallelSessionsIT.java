@@ -11,14 +11,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Sessions are independent: two of them run at the same time on two threads and give what they give alone. */
+// A stop that never lands would leave close() waiting forever: fail the test instead of hanging the build.
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ParallelSessionsIT {
-    private static final ExecutorService POOL = Executors.newFixedThreadPool(2);
+    private static final ExecutorService POOL = Executors.newFixedThreadPool(2, SimFixture::daemon);
 
     @TempDir
     static Path dir;

@@ -32,6 +32,13 @@ final class SimFixture {
                 .withMaxNewTokens(NEW_TOKENS);
     }
 
+    /** Thread factory for test pools: a run stuck by a bug must fail its test, not keep the test JVM alive. */
+    static Thread daemon(Runnable task) {
+        Thread t = new Thread(task, "it-run");
+        t.setDaemon(true);
+        return t;
+    }
+
     /** A session with the runtime's chat template off, so prompt tokens are the prompt's bytes. */
     static RkllmSession rawSession(SessionConfig config) {
         RkllmSession session = RkllmSession.open(config);
