@@ -67,12 +67,7 @@ public final class Gateway implements AutoCloseable {
         EventConsumerLoop events = new EventConsumerLoop(config, pending);
         StateConsumerLoop state = new StateConsumerLoop(config, caches, fleet);
         TopicMaintainer topics = new TopicMaintainer(config, broker);
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "gateway-timers");
-            t.setDaemon(true);
-            return t;
-        });
-        timers.setRemoveOnCancelPolicy(true); // most deadlines are cancelled; do not keep them queued
+        ScheduledThreadPoolExecutor timers = timerThread();
         metrics.gauge("gateway.jobs.pending", "requests waiting on a job", pending::size);
         metrics.gauge("gateway.broker.up", "1 when the last broker check succeeded",
                 () -> broker.state() == BrokerStatus.State.UP ? 1 : 0);
@@ -100,6 +95,17 @@ public final class Gateway implements AutoCloseable {
         int port = HttpServerFactory.localPort(server);
         LOG.info("gateway {} listening on port {}", config.gatewayId(), port);
         return new Gateway(server, kafkaSide, timers, port);
+    }
+
+    /** One thread for every request's deadline and keep-alive: each task only queues async work. */
+    private static ScheduledThreadPoolExecutor timerThread() {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "gateway-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true); // most deadlines are cancelled; do not keep them queued
+        return timers;
     }
 
     /** The HTTP port (the bound one, when the config asked for 0). */

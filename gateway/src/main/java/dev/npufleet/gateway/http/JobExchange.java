@@ -74,6 +74,9 @@ public abstract class JobExchange implements JobListener {
                     worker = event.worker();
                 }
                 if (end("finished")) {
+                    LOG.atDebug().addKeyValue("jobId", jobId).addKeyValue("board", worker)
+                            .log("job finished after {} ms, {} code points", (System.nanoTime() - startNanos) / 1_000_000,
+                                    cursor.delivered());
                     finished(event);
                 }
             }

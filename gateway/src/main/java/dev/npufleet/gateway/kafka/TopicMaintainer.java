@@ -63,6 +63,9 @@ public final class TopicMaintainer implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // closing: TopicSetup turns the interrupt into an exception
+            }
             if (status.state() != BrokerStatus.State.DOWN) {
                 LOG.warn("broker unavailable, retrying: {}", e.toString());
             }
