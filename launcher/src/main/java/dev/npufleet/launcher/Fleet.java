@@ -1,0 +1,37 @@
+package dev.npufleet.launcher;
+
+import dev.npufleet.launcher.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code fleet} command line: one entry point for every process of the fleet. */
+@Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = Fleet.Version.class,
+        description = "npufleet: an OpenAI-compatible service over a fleet of RKLLM boards, joined by Kafka.",
+        subcommands = {DemoCommand.class, GatewayCommand.class, WorkerCommand.class, BrokerCommand.class,
+            ModelCommand.class, BenchCommand.class})
+public final class Fleet implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Fleet()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    /** Reads the version Maven wrote into the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Fleet.class.getPackage().getImplementationVersion();
+            return new String[] {"npufleet " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.npufleet.launcher;
+
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.Topics;
+import dev.npufleet.protocol.WorkerStatus;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Waits, from the launcher, until the gateway answers and the workers have announced themselves. */
+final class FleetReadiness {
+    private FleetReadiness() {
+    }
+
+    static void awaitGateway(int port, Duration timeout, BooleanSupplier childrenAlive) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                .timeout(Duration.ofSeconds(2)).build();
+        awaitCondition("the gateway on port " + port, timeout, childrenAlive, () -> {
+            try {
+                return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+    }
+
+    /** Reads the workers topic until {@code expected} distinct workers have published a status. */
+    static Set<String> awaitWorkers(String bootstrap, Topics topics, Set<String> expected, Duration timeout,
+            BooleanSupplier childrenAlive) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        Set<String> seen = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
+            TopicPartition tp = new TopicPartition(topics.workers(), 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            awaitCondition("workers " + expected, timeout, childrenAlive, () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() != null) {
+                        seen.add(JsonCodec.decode(r.value(), WorkerStatus.class).workerId());
+                    }
+                }
+                return seen.containsAll(expected);
+            });
+        }
+        return seen;
+    }
+
+    private static void awaitCondition(String what, Duration timeout, BooleanSupplier childrenAlive,
+            BooleanSupplier ready) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!ready.getAsBoolean()) {
+            if (!childrenAlive.getAsBoolean()) {
+                throw new IllegalStateException("a fleet process exited while waiting for " + what + " (see its log above)");
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("gave up waiting for " + what + " after " + timeout.toSeconds() + " s");
+            }
+            try {
+                Thread.sleep(200); // polling an external process; there is no event to wait on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.npufleet.launcher;
+
+import dev.npufleet.broker.EmbeddedKafka;
+import dev.npufleet.nativebridge.SimModelSpec;
+import dev.npufleet.nativebridge.SimModels;
+import dev.npufleet.protocol.Topics;
+import dev.npufleet.protocol.kafka.TopicSetup;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * A whole fleet on this machine: an embedded Kafka broker in this JVM, a gateway and workers on
+ * the RKLLM simulator as child processes. Used by {@code fleet demo} and by the benchmarks.
+ * Start and close from one thread; {@link #killWorker} and {@link #addWorker} from any.
+ */
+public final class LocalFleet implements AutoCloseable {
+    public static final String MODEL = "qwen3-0.6b-sim";
+
+    /**
+     * @param board simulator pacing: {@code rk3588}, {@code rk3576}, or {@code none} for full speed
+     * @param workerEnv extra environment for every worker (fault injection, tuning)
+     */
+    public record Options(int httpPort, int kafkaPort, int workers, String preset, String board, Path dataDir,
+            Map<String, String> workerEnv, Map<String, String> gatewayEnv, PrintStream log) {
+        public Options {
+            if (workers < 0) {
+                throw new IllegalArgumentException("workers must not be negative");
+            }
+            workerEnv = Map.copyOf(workerEnv);
+            gatewayEnv = Map.copyOf(gatewayEnv);
+        }
+    }
+
+    private final Options options;
+    private final EmbeddedKafka kafka;
+    private final Path model;
+    private final List<ChildProcess> children = new CopyOnWriteArrayList<>();
+    private final Topics topics = Topics.defaults();
+    private int nextBoard = 1;
+
+    private LocalFleet(Options options, EmbeddedKafka kafka, Path model) {
+        this.options = options;
+        this.kafka = kafka;
+        this.model = model;
+    }
+
+    public static LocalFleet start(Options options) {
+        Path model;
+        try {
+            model = SimModels.ensure(options.dataDir().resolve("models").resolve(options.preset() + ".npfsim"),
+                    SimModelSpec.preset(options.preset()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the simulator's model file: " + e.getMessage(), e);
+        }
+        EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.defaults().withPort(options.kafkaPort()));
+        LocalFleet fleet = new LocalFleet(options, kafka, model);
+        try {
+            fleet.createTopics();
+            fleet.children.add(ChildProcess.start("gateway", List.of("-Xmx256m", "-XX:+UseSerialGC"),
+                    List.of("gateway"), fleet.gatewayEnv(), options.log()));
+            Set<String> boards = new LinkedHashSet<>();
+            for (int i = 0; i < options.workers(); i++) {
+                boards.add(fleet.addWorker());
+            }
+            FleetReadiness.awaitGateway(options.httpPort(), Duration.ofSeconds(60), fleet::allAlive);
+            fleet.awaitWorkers(boards);
+            return fleet;
+        } catch (RuntimeException e) {
+            fleet.close();
+            throw e;
+        }
+    }
+
+    /** Starts one more worker (a new board) and returns its id; does not wait for it. */
+    public synchronized String addWorker() {
+        String id = "board-" + nextBoard++;
+        children.add(ChildProcess.start(id, List.of("-Xmx128m", "-XX:+UseSerialGC"), List.of("worker"),
+                workerEnv(id), options.log()));
+        return id;
+    }
+
+    public void awaitWorkers(Set<String> boards) {
+        FleetReadiness.awaitWorkers(kafka.bootstrapServers(), topics, boards, Duration.ofSeconds(120), this::allAlive);
+    }
+
+    /** SIGKILLs a worker, as a board losing power would. */
+    public void killWorker(String id) {
+        children.stream().filter(c -> c.name().equals(id)).forEach(ChildProcess::kill);
+    }
+
+    public boolean allAlive() {
+        return children.stream().allMatch(ChildProcess::isAlive);
+    }
+
+    public List<ChildProcess> children() {
+        return new ArrayList<>(children);
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + options.httpPort();
+    }
+
+    public Path modelFile() {
+        return model;
+    }
+
+    @Override
+    public void close() {
+        children.parallelStream().forEach(c -> c.stop(Duration.ofSeconds(15)));
+        kafka.close();
+    }
+
+    private void createTopics() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            TopicSetup.defaults(topics).ensure(admin, List.of(MODEL), Duration.ofSeconds(30));
+        }
+    }
+
+    private Map<String, String> gatewayEnv() {
+        Map<String, String> env = new HashMap<>();
+        env.put("NPUFLEET_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("NPUFLEET_HTTP_PORT", Integer.toString(options.httpPort()));
+        env.put("NPUFLEET_MODELS", MODEL);
+        env.putAll(options.gatewayEnv());
+        return env;
+    }
+
+    private Map<String, String> workerEnv(String id) {
+        Path home = options.dataDir().resolve(id).toAbsolutePath();
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = new HashMap<>();
+        env.put("NPUFLEET_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("NPUFLEET_WORKER_ID", id);
+        env.put("NPUFLEET_MODEL", MODEL);
+        env.put("NPUFLEET_MODEL_PATH", model.toAbsolutePath().toString());
+        env.put("NPUFLEET_CACHE_DIR", home.resolve("cache").toString());
+        env.put("NPUFLEET_STATE_DIR", home.resolve("state").toString());
+        // a local fleet should show failover in seconds, not the 45 s of a stock consumer
+        env.put("NPUFLEET_SESSION_TIMEOUT_MS", "6000");
+        if (!options.board().equals("none")) {
+            env.put("RKLLM_SIM_BOARD", options.board());
+        }
+        env.putAll(options.workerEnv());
+        return env;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.npufleet.launcher.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code fleet bench}: a load generator for the OpenAI API, and scenario presets that start a
+ * local fleet and reproduce each table of {@code docs/BENCHMARKS.md} with one command.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Load-test an OpenAI-compatible endpoint, or run a scenario that reproduces a published table.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--scenario", defaultValue = "custom", description = "custom, overhead, cache, routing, scaling, "
+            + "capacity (default: ${DEFAULT-VALUE}).")
+    String scenario;
+
+    @Option(names = "--url", description = "Target gateway (custom scenario). Default: start a local fleet.")
+    String url;
+
+    @Option(names = "--model", defaultValue = "qwen3-0.6b-sim", description = "Model id (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--workers", defaultValue = "2", description = "Workers of the local fleet (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--board", defaultValue = "rk3588", description = "Simulator pacing: rk3588, rk3576 or none (default: ${DEFAULT-VALUE}).")
+    String board;
+
+    @Option(names = "--preset", defaultValue = "demo", description = "Simulator model preset (default: ${DEFAULT-VALUE}).")
+    String preset;
+
+    @Option(names = "--concurrency", defaultValue = "4", description = "Concurrent requests (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--requests", defaultValue = "100", description = "Counted requests (default: ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Uncounted requests first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--duration", description = "Run for this long instead of a number of requests (e.g. PT60S).")
+    Duration duration;
+
+    @Option(names = "--stream", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Stream the answers (SSE) (default: ${DEFAULT-VALUE}).")
+    boolean stream;
+
+    @Option(names = "--max-tokens", defaultValue = "32", description = "max_tokens per request (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--mix", defaultValue = "none", description = "Prompt mix: none, system, one-cache, zipf (default: ${DEFAULT-VALUE}).")
+    String mix;
+
+    @Option(names = "--caches", defaultValue = "20", description = "Named caches for the zipf mix (default: ${DEFAULT-VALUE}).")
+    int caches;
+
+    @Option(names = "--zipf-s", defaultValue = "1.1", description = "Zipf exponent (default: ${DEFAULT-VALUE}).")
+    double zipfS;
+
+    @Option(names = "--system-tokens", defaultValue = "1000", description = "System prompt / cache length in tokens (default: ${DEFAULT-VALUE}).")
+    int systemTokens;
+
+    @Option(names = "--user-tokens", defaultValue = "20", description = "User turn length in tokens (default: ${DEFAULT-VALUE}).")
+    int userTokens;
+
+    @Option(names = "--direct", description = "Also run the same prompts straight through the native bridge (no HTTP, no Kafka).")
+    boolean direct;
+
+    @Option(names = "--seed", defaultValue = "7", description = "Seed of the prompt mix (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", defaultValue = "target/bench", description = "Where reports and charts go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--http-port", defaultValue = "18080", description = "Port of the local fleet's gateway (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--kafka-port", defaultValue = "19092", description = "Port of the local fleet's Kafka (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--data-dir", defaultValue = ".fleet/bench", description = "Local fleet's files (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+        String command = "./fleet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        Scenarios scenarios = new Scenarios(this, command);
+        BenchReport report = switch (scenario) {
+            case "custom" -> scenarios.custom();
+            case "overhead" -> scenarios.overhead();
+            case "cache" -> scenarios.cache();
+            case "routing" -> scenarios.routing();
+            case "scaling" -> scenarios.scaling();
+            case "capacity" -> scenarios.capacity();
+            default -> throw new IllegalArgumentException("unknown scenario " + scenario
+                    + "; use custom, overhead, cache, routing, scaling or capacity");
+        };
+        report.write(out);
+        System.out.println();
+        System.out.println(report.markdown());
+        System.out.println("Wrote " + out.resolve(report.rows().isEmpty() ? scenario : scenario) + ".{json,md} (and charts, where drawn)");
+        return 0;
+    }
+
+    PromptMix mix(String kind) {
+        return new PromptMix(kind, caches, zipfS, systemTokens, userTokens, seed);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.npufleet.launcher.bench;
+
+import dev.npufleet.launcher.ChildProcess;
+import dev.npufleet.launcher.LocalFleet;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmark presets: each starts what it measures (a local fleet in the shape it needs),
+ * drives it, and returns a report. Same run, same machine for everything compared in a table.
+ */
+final class Scenarios {
+    private final BenchCommand o;
+    private final String command;
+    private final PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+
+    Scenarios(BenchCommand options, String command) {
+        this.o = options;
+        this.command = command;
+    }
+
+    /** The load the options describe, against {@code --url} or a local fleet. */
+    BenchReport custom() throws IOException, InterruptedException {
+        BenchReport report = new BenchReport("custom", command);
+        PromptMix mix = o.mix(o.mix);
+        if (o.url != null) {
+            report.add(load(o.url, mix, o.concurrency, "fleet at " + o.url));
+            return report;
+        }
+        try (LocalFleet fleet = fleet(o.workers, o.board, Map.of(), Map.of())) {
+            report.add(load(fleet.baseUrl(), mix, o.concurrency, "fleet, " + o.workers + " workers, mix " + mix.kind()));
+            memory(report, fleet);
+            if (o.direct) {
+                report.add(DirectBaseline.run(fleet.modelFile(), o.board, mix, o.requests, o.warmup, o.maxTokens));
+            }
+        }
+        return report;
+    }
+
+    /** Issue 6, table 1: what the fleet adds to time to first token and per token, fleet versus direct. */
+    BenchReport overhead() throws IOException, InterruptedException {
+        BenchReport report = new BenchReport("overhead", command);
+        PromptMix mix = o.mix("none");
+        try (LocalFleet fleet = fleet(1, "none", Map.of(), Map.of())) {
+            BenchSummary direct = DirectBaseline.run(fleet.modelFile(), "none", mix, o.requests, o.warmup, o.maxTokens);
+            BenchSummary viaFleet = load(fleet.baseUrl(), mix, 1, "fleet (HTTP+Kafka), 1 worker");
+            report.add(direct);
+            report.add(viaFleet);
+            report.note(String.format(Locale.ROOT,
+                    "Added time to first token (median fleet - median direct, same run): %.2f ms. "
+                            + "Added per streamed token (1000/p50 tok/s): %.3f ms.",
+                    viaFleet.ttftMs().p50() - direct.ttftMs().p50(),
+                    1000 / viaFleet.tokensPerSecondPerRequest().p50() - 1000 / direct.tokensPerSecondPerRequest().p50()));
+            memory(report, fleet);
+        }
+        return report;
+    }
+
+    /** Issue 4: a long system prompt sent in full versus the same prefix as a named cache. */
+    BenchReport cache() throws IOException, InterruptedException {
+        BenchReport report = new BenchReport("cache", command);
+        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of())) {
+            PromptMix full = o.mix("system");
+            PromptMix cached = o.mix("one-cache");
+            CacheSetup.create(new OpenAiClient(fleet.baseUrl(), Duration.ofMinutes(5)).http(), fleet.baseUrl(), o.model,
+                    cached);
+            BenchSummary without = load(fleet.baseUrl(), full, 1, "system prompt sent in full");
+            BenchSummary with = load(fleet.baseUrl(), cached, 1, "use_cache (named cache)");
+            report.add(without);
+            report.add(with);
+            report.note(String.format(Locale.ROOT, "Median TTFT ratio, without / with the cache: %.1fx (%d-token prefix, "
+                    + "%d-token user turn, board timing '%s').", without.ttftMs().p50() / with.ttftMs().p50(),
+                    o.systemTokens, o.userTokens, o.board));
+        }
+        return report;
+    }
+
+    /** Issue 5: the same Zipf load under three routing policies. */
+    BenchReport routing() throws IOException, InterruptedException {
+        BenchReport report = new BenchReport("routing", command);
+        Map<String, double[]> ttfts = new LinkedHashMap<>();
+        PromptMix mix = o.mix("zipf");
+        for (String policy : List.of("round-robin", "hash", "cache-aware")) {
+            try (LocalFleet fleet = fleet(o.workers, o.board, Map.of(), Map.of("NPUFLEET_ROUTING", policy))) {
+                CacheSetup.create(new OpenAiClient(fleet.baseUrl(), Duration.ofMinutes(5)).http(), fleet.baseUrl(),
+                        o.model, mix);
+                LoadRunner.Outcome outcome = run(fleet.baseUrl(), mix, o.concurrency);
+                report.add(BenchSummary.of(policy, outcome.results(), outcome.wall()));
+                ttfts.put(policy, outcome.results().stream().filter(RequestResult::ok)
+                        .mapToDouble(RequestResult::ttftMs).toArray());
+            }
+        }
+        Charts.cdf(o.out.resolve("routing-ttft.png"), "Time to first token by routing policy", "TTFT (ms)", ttfts);
+        return report;
+    }
+
+    /** Issue 6, table 4: throughput against the number of workers, in board timing mode. */
+    BenchReport scaling() throws IOException, InterruptedException {
+        BenchReport report = new BenchReport("scaling", command);
+        List<double[]> points = new ArrayList<>();
+        double one = Double.NaN;
+        for (int n = 1; n <= o.workers; n *= 2) {
+            try (LocalFleet fleet = fleet(n, o.board, Map.of(), Map.of())) {
+                LoadRunner.Outcome outcome = run(fleet.baseUrl(), o.mix("none"), 2 * n);
+                BenchSummary s = BenchSummary.of(n + " workers", outcome.results(), outcome.wall());
+                report.add(s);
+                one = n == 1 ? s.aggregateTokensPerSecond() : one;
+                points.add(new double[] {n, s.aggregateTokensPerSecond()});
+                report.note(String.format(Locale.ROOT, "%d workers: %.1f tokens/s = %.0f%% of linear.", n,
+                        s.aggregateTokensPerSecond(), 100 * s.aggregateTokensPerSecond() / (n * one)));
+            }
+        }
+        double[][] linear = points.stream().map(p -> new double[] {p[0], p[0] * points.get(0)[1]}).toArray(double[][]::new);
+        Charts.line(o.out.resolve("scaling.png"), "Throughput against workers", "workers", "output tokens/s",
+                Map.of("measured", points.toArray(double[][]::new), "linear", linear));
+        return report;
+    }
+
+    /** Issue 6, table 5: open streams and relayed tokens/s one gateway holds. */
+    BenchReport capacity() {
+        throw new UnsupportedOperationException("the capacity scenario is not built yet");
+    }
+
+    private LocalFleet fleet(int workers, String board, Map<String, String> workerEnv, Map<String, String> gatewayEnv) {
+        System.err.println("Starting a local fleet: " + workers + " workers, board timing '" + board + "', model preset '"
+                + o.preset + "' ...");
+        return LocalFleet.start(new LocalFleet.Options(o.httpPort, o.kafkaPort, workers, o.preset, board, o.dataDir,
+                workerEnv, gatewayEnv, quiet));
+    }
+
+    private BenchSummary load(String url, PromptMix mix, int concurrency, String label) {
+        LoadRunner.Outcome outcome = run(url, mix, concurrency);
+        return BenchSummary.of(label, outcome.results(), outcome.wall());
+    }
+
+    private LoadRunner.Outcome run(String url, PromptMix mix, int concurrency) {
+        System.err.println("Running " + (o.duration == null ? o.requests + " requests" : o.duration) + " at concurrency "
+                + concurrency + ", mix " + mix.kind() + " ...");
+        OpenAiClient client = new OpenAiClient(url, Duration.ofMinutes(5));
+        return new LoadRunner(client, System.err).run(concurrency, o.requests, o.duration, o.warmup, o.stream,
+                n -> mix.chatBody(o.model, n, o.stream, o.maxTokens));
+    }
+
+    private void memory(BenchReport report, LocalFleet fleet) {
+        StringBuilder sb = new StringBuilder("RSS after the run:");
+        for (ChildProcess c : fleet.children()) {
+            sb.append(String.format(Locale.ROOT, " %s %.0f MiB;", c.name(), ProcessMemory.rssMiB(c.pid())));
+        }
+        report.note(sb.toString());
+    }
+}
