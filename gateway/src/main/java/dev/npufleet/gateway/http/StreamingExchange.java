@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -34,6 +35,7 @@ final class StreamingExchange extends JobExchange {
     private volatile boolean opened; // written under this
     private long lastWriteNanos = System.nanoTime(); // guarded by this
     private volatile ScheduledFuture<?> keepAlive;
+    private final AtomicBoolean counted = new AtomicBoolean();
 
     StreamingExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
             Callback callback, CompletionFormat format, boolean includeUsage) {
@@ -148,7 +150,7 @@ final class StreamingExchange extends JobExchange {
     }
 
     private void closed() {
-        if (opened) {
+        if (opened && counted.compareAndSet(false, true)) {
             services.metrics().streamClosed();
         }
     }
