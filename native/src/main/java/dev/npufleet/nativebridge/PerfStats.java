@@ -4,6 +4,7 @@ package dev.npufleet.nativebridge;
  * The runtime's own measurements of one run ({@code RKLLMPerfStat}, valid at FINISH). All zero when
  * the runtime reported no FINISH (a run stopped before its end may not). {@code prefillTokens} counts
  * only the tokens really computed: with a prompt cache loaded it is smaller by the reused prefix.
+ * Immutable; any thread.
  */
 public record PerfStats(float prefillTimeMs, int prefillTokens, float generateTimeMs, int generateTokens,
         float memoryUsageMb) {

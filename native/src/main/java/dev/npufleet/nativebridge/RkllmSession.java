@@ -1,6 +1,7 @@
 package dev.npufleet.nativebridge;
 
 import java.lang.ref.Cleaner;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -53,7 +54,7 @@ public final class RkllmSession implements AutoCloseable {
         Objects.requireNonNull(config, "config");
         NativeLibrary.load();
         // The vendor runtime gives no reason for a failed init; a missing file is the commonest one.
-        if (!java.nio.file.Files.isRegularFile(config.modelPath())) {
+        if (!Files.isRegularFile(config.modelPath())) {
             throw new RkllmException(NativeStatus.INVALID_ARGUMENT,
                     "model file " + config.modelPath() + " does not exist or is not a regular file");
         }

@@ -1,6 +1,6 @@
 package dev.npufleet.nativebridge;
 
-/** How a run ended. */
+/** How a run ended. Immutable; any thread. */
 public enum RunOutcome {
     /** The runtime finished: end of sequence or {@code maxNewTokens} reached. */
     FINISHED,

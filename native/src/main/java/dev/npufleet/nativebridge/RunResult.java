@@ -3,7 +3,7 @@ package dev.npufleet.nativebridge;
 import java.util.Objects;
 
 /**
- * What a run reports besides its tokens.
+ * What a run reports besides its tokens. Immutable; any thread.
  *
  * @param outcome      how it ended
  * @param perf         the runtime's measurements ({@link PerfStats#NONE} if it reported none)
