@@ -61,7 +61,7 @@ public final class Worker implements AutoCloseable {
     private InferenceEngine engine;
     private CacheStore store;
     private SlotControl slot;
-    private JobLoop loop;
+    private volatile JobLoop loop;
     private SideChannelLoop side;
     private StatusPublisher status;
     private Thread loopThread;
@@ -126,6 +126,9 @@ public final class Worker implements AutoCloseable {
         if (config.metricsPort() > 0) {
             resources.push(MetricsServer.start(config.metricsPort(), registry, this::healthy));
         }
+        if (side.failure() != null) {
+            throw new IllegalStateException("the control/caches consumer failed during start-up", side.failure());
+        }
         loopThread = new Thread(this::runLoop, "npu-jobs-" + config.workerId());
         loopThread.start();
         LOG.atInfo().addKeyValue("board", config.workerId()).addKeyValue("model", config.model())
@@ -143,14 +146,18 @@ public final class Worker implements AutoCloseable {
 
     private void startSideChannel(Topics topics, CacheDefinitionView view, CatchUpRequests catchUp) {
         side = new SideChannelLoop(new KafkaConsumer<>(KafkaClients.sideConsumer(config)), topics, slot::cancel, view,
-                catchUp, Duration.ofSeconds(1));
+                catchUp, Duration.ofSeconds(1), error -> {
+                    if (loop != null) {
+                        loop.requestClose();
+                    }
+                });
         Thread t = new Thread(side, "npu-side-" + config.workerId());
         t.setDaemon(true);
         t.start();
         resources.push(side);
         try {
-            if (!side.awaitStarted(Duration.ofSeconds(30))) {
-                throw new IllegalStateException("the control/caches consumer did not start within 30 s");
+            if (!side.awaitStarted(Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the control/caches consumer did not start", side.failure());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -166,7 +173,7 @@ public final class Worker implements AutoCloseable {
             closeResources();
             terminated.countDown();
             LOG.atInfo().addKeyValue("board", config.workerId()).log("Worker stopped{}",
-                    loop.failure() == null ? "" : " after a failure: " + loop.failure());
+                    failure() == null ? "" : " after a failure: " + failure());
         }
     }
 
@@ -204,7 +211,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private boolean healthy() {
-        return loop.state() == JobLoop.State.RUNNING;
+        return loop.state() == JobLoop.State.RUNNING && side.failure() == null;
     }
 
     public String workerId() {
@@ -218,7 +225,8 @@ public final class Worker implements AutoCloseable {
 
     /** Why the worker stopped by itself (a lost NPU, a Kafka failure), or null. */
     public Throwable failure() {
-        return loop == null ? null : loop.failure();
+        Throwable f = loop == null ? null : loop.failure();
+        return f != null ? f : side == null ? null : side.failure();
     }
 
     /** Drains the running job (or aborts it after the drain timeout), commits, leaves the group, and stops. */

@@ -25,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * end (cancellations: each worker sees every one and acts on its own jobs) and of the caches topic
  * from its beginning (the compacted cache definitions, applied to the {@link CacheDefinitionView}).
  * Its thread owns the consumer; other threads call {@link #close()} and
- * {@link CatchUpRequests#request()}, which only set flags and call {@code wakeup()}.
+ * {@link CatchUpRequests#request()}, which only set flags and call {@code wakeup()}. If it fails,
+ * it tells the worker ({@code onFailure}), which then stops: a worker deaf to cancels and cache
+ * deletions must not keep serving.
  */
 public final class SideChannelLoop implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SideChannelLoop.class);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
     private final org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer;
     private final Topics topics;
@@ -37,6 +40,8 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
     private final CacheDefinitionView view;
     private final CatchUpRequests catchUp;
     private final Duration pollTimeout;
+    private final Consumer<Throwable> onFailure;
+    private volatile Throwable failure;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -49,13 +54,15 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
     }
 
     public SideChannelLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, Topics topics,
-            Consumer<String> onCancel, CacheDefinitionView view, CatchUpRequests catchUp, Duration pollTimeout) {
+            Consumer<String> onCancel, CacheDefinitionView view, CatchUpRequests catchUp, Duration pollTimeout,
+            Consumer<Throwable> onFailure) {
         this.consumer = consumer;
         this.topics = topics;
         this.onCancel = onCancel;
         this.view = view;
         this.catchUp = catchUp;
         this.pollTimeout = pollTimeout;
+        this.onFailure = onFailure;
         catchUp.onRequest(consumer::wakeup);
     }
 
@@ -79,7 +86,10 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.atError().setCause(e).log("Control/caches consumer failed; cancels and cache updates stop");
+            // Without it the worker would miss cancels and cache deletions: that is a broken worker.
+            failure = e;
+            LOG.atError().setCause(e).log("Control/caches consumer failed; the worker stops");
+            onFailure.accept(e);
         } finally {
             started.countDown();
             waiting.forEach(w -> w.future().completeExceptionally(new IllegalStateException("closed")));
@@ -88,9 +98,18 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
         }
     }
 
-    /** Waits until the consumer has its positions (so that later cancels are not missed). */
+    /**
+     * Waits until the consumer has its positions (so that later cancels are not missed).
+     *
+     * @return false when it did not start in time or failed to start
+     */
     public boolean awaitStarted(Duration timeout) throws InterruptedException {
-        return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return started.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && failure == null;
+    }
+
+    /** Why the loop stopped by itself, or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     private void assign() {
@@ -106,11 +125,23 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
     }
 
     private List<TopicPartition> partitions(String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-        if (infos == null || infos.isEmpty()) {
-            throw new KafkaException("topic " + topic + " has no partitions (does it exist?)");
+        // A topic created a moment ago (TopicSetup at start) may not be in every broker's metadata yet.
+        long deadline = System.currentTimeMillis() + METADATA_WAIT.toMillis();
+        while (true) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_WAIT);
+            if (infos != null && !infos.isEmpty()) {
+                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            }
+            if (System.currentTimeMillis() >= deadline || !running) {
+                throw new KafkaException("topic " + topic + " has no partitions after " + METADATA_WAIT);
+            }
+            try {
+                Thread.sleep(100); // metadata backoff
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted waiting for " + topic, e);
+            }
         }
-        return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     }
 
     private void dispatch(ConsumerRecord<String, byte[]> r) {
