@@ -4,6 +4,8 @@ import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 
 /**
  * One RKLLM runtime handle: a model loaded through the bridge into the runtime that the
@@ -146,32 +148,17 @@ public final class RkllmSession implements AutoCloseable {
     /** Loads a prompt cache file saved by an earlier run ({@link RunRequest#withSavePromptCache}). */
     public void loadPromptCache(Path file) {
         Objects.requireNonNull(file, "file");
-        long h = acquire(null);
-        try {
-            RkllmBridge.loadPromptCache(h, file);
-        } finally {
-            release();
-        }
+        call(h -> RkllmBridge.loadPromptCache(h, file));
     }
 
     /** Drops the loaded prompt cache from memory. */
     public void releasePromptCache() {
-        long h = acquire(null);
-        try {
-            RkllmBridge.releasePromptCache(h);
-        } finally {
-            release();
-        }
+        call(RkllmBridge::releasePromptCache);
     }
 
     /** Empties the KV cache, keeping the system prompt's part if asked. */
     public void clearKvCache(boolean keepSystemPrompt) {
-        long h = acquire(null);
-        try {
-            RkllmBridge.clearKvCache(h, keepSystemPrompt);
-        } finally {
-            release();
-        }
+        call(h -> RkllmBridge.clearKvCache(h, keepSystemPrompt));
     }
 
     /**
@@ -180,12 +167,7 @@ public final class RkllmSession implements AutoCloseable {
      * @throws RkllmException UNSUPPORTED where the runtime lacks {@code rkllm_get_kv_cache_size} (1.2.x)
      */
     public int kvCacheSize() {
-        long h = acquire(null);
-        try {
-            return RkllmBridge.kvCacheSize(h);
-        } finally {
-            release();
-        }
+        return callReturning(RkllmBridge::kvCacheSize);
     }
 
     /** Sets the runtime's chat template; three empty strings switch it off (then prompts go in verbatim). */
@@ -193,12 +175,7 @@ public final class RkllmSession implements AutoCloseable {
         Objects.requireNonNull(systemPrompt, "systemPrompt");
         Objects.requireNonNull(promptPrefix, "promptPrefix");
         Objects.requireNonNull(promptPostfix, "promptPostfix");
-        long h = acquire(null);
-        try {
-            RkllmBridge.setChatTemplate(h, systemPrompt, promptPrefix, promptPostfix);
-        } finally {
-            release();
-        }
+        call(h -> RkllmBridge.setChatTemplate(h, systemPrompt, promptPrefix, promptPostfix));
     }
 
     /**
@@ -210,12 +187,7 @@ public final class RkllmSession implements AutoCloseable {
     public boolean setSimulatorOption(String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        long h = acquire(null);
-        try {
-            return RkllmBridge.setSimulatorOption(h, key, value);
-        } finally {
-            release();
-        }
+        return callReturning(h -> RkllmBridge.setSimulatorOption(h, key, value));
     }
 
     public SessionConfig config() {
@@ -264,6 +236,23 @@ public final class RkllmSession implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** One call other than run on the handle, holding the session's usage for its duration. */
+    private <T> T callReturning(LongFunction<T> op) {
+        long h = acquire(null);
+        try {
+            return op.apply(h);
+        } finally {
+            release();
+        }
+    }
+
+    private void call(LongConsumer op) {
+        callReturning(h -> {
+            op.accept(h);
+            return null;
+        });
     }
 
     private long acquire(RunCallback run) {

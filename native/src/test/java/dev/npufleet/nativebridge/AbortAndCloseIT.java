@@ -95,24 +95,8 @@ class AbortAndCloseIT {
     @EnumSource(AbiVersion.class)
     void shouldStopFromInsideTheSink(AbiVersion abi) {
         try (RkllmSession session = RkllmSession.open(SimFixture.config(abi, SimFixture.tinyModel(dir)))) {
-            Collected aborted = new Collected() {
-                @Override
-                public synchronized void onToken(int tokenId, String piece) {
-                    super.onToken(tokenId, piece);
-                    if (tokens == 2) {
-                        session.abort();
-                    }
-                }
-            };
-            Collected paused = new Collected() {
-                @Override
-                public synchronized void onToken(int tokenId, String piece) {
-                    super.onToken(tokenId, piece);
-                    if (tokens == 2) {
-                        session.pause();
-                    }
-                }
-            };
+            Collected aborted = Collected.actingAt(2, session::abort);
+            Collected paused = Collected.actingAt(2, session::pause);
 
             RunResult abortResult = session.run(RunRequest.prompt("Write a long essay"), aborted);
             RunResult pauseResult = session.run(RunRequest.prompt("Write a long essay").withKeepHistory(true), paused);
@@ -149,15 +133,7 @@ class AbortAndCloseIT {
     @EnumSource(AbiVersion.class)
     void shouldCloseFromInsideTheSinkAndDestroyWhenTheRunReturns(AbiVersion abi) {
         RkllmSession session = RkllmSession.open(SimFixture.config(abi, SimFixture.tinyModel(dir)));
-        Collected out = new Collected() {
-            @Override
-            public synchronized void onToken(int tokenId, String piece) {
-                super.onToken(tokenId, piece);
-                if (tokens == 2) {
-                    session.close();
-                }
-            }
-        };
+        Collected out = Collected.actingAt(2, session::close);
 
         RunResult result = session.run(RunRequest.prompt("Write a long essay"), out);
 

@@ -6,19 +6,44 @@ import java.util.List;
 
 /** A sink that records every call; safe to read from another thread once the run has returned. */
 class Collected implements TokenSink {
+    private final int actAt;
+    private final Runnable action;
+
     final List<Integer> ids = new ArrayList<>();
     final List<String> pieces = new ArrayList<>();
     final StringBuilder text = new StringBuilder();
     volatile int tokens;
 
+    Collected() {
+        this(0, () -> { });
+    }
+
+    private Collected(int actAt, Runnable action) {
+        this.actAt = actAt;
+        this.action = action;
+    }
+
+    /** Records like any Collected, and runs action (outside its lock) right after recording token number n. */
+    static Collected actingAt(int n, Runnable action) {
+        return new Collected(n, action);
+    }
+
     @Override
-    public synchronized void onToken(int tokenId, String piece) {
+    public void onToken(int tokenId, String piece) {
+        if (record(tokenId, piece) == actAt) {
+            action.run();
+        }
+    }
+
+    private synchronized int record(int tokenId, String piece) {
         ids.add(tokenId);
         pieces.add(piece);
         text.append(piece);
         if (tokenId != NO_TOKEN) {
             tokens++;
+            return tokens;
         }
+        return -1;
     }
 
     synchronized String text() {

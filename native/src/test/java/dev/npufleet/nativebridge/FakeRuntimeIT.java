@@ -34,15 +34,12 @@ class FakeRuntimeIT {
     @Test
     void shouldDeliverCallbacksFromTheRuntimesOwnThreadDecodedWhole() {
         List<Thread> threads = new ArrayList<>();
-        Collected out = new Collected() {
-            @Override
-            public synchronized void onToken(int tokenId, String piece) {
-                threads.add(Thread.currentThread());
-                super.onToken(tokenId, piece);
-            }
-        };
+        Collected out = new Collected();
         try (RkllmSession session = RkllmSession.open(config)) {
-            RunResult result = session.run(RunRequest.prompt("four").withSeed(5L), out);
+            RunResult result = session.run(RunRequest.prompt("four").withSeed(5L), (id, text) -> {
+                threads.add(Thread.currentThread());
+                out.onToken(id, text);
+            });
 
             assertThat(threads).isNotEmpty().doesNotContain(Thread.currentThread());
             assertThat(out.text()).isEqualTo(OUTPUT).isEqualTo(out.decodedRawBytes());
@@ -69,15 +66,7 @@ class FakeRuntimeIT {
     @Test
     void shouldAbortFromInsideASinkOnTheRuntimesThread() {
         try (RkllmSession session = RkllmSession.open(config)) {
-            Collected out = new Collected() {
-                @Override
-                public synchronized void onToken(int tokenId, String piece) {
-                    super.onToken(tokenId, piece);
-                    if (tokens == 3) {
-                        session.abort();
-                    }
-                }
-            };
+            Collected out = Collected.actingAt(3, session::abort);
 
             RunResult result = session.run(RunRequest.prompt("x"), out);
 

@@ -65,18 +65,12 @@ class ParallelSessionsIT {
     }
 
     private static Collected meetingAt(int token, CyclicBarrier barrier) {
-        return new Collected() {
-            @Override
-            public void onToken(int tokenId, String piece) {
-                super.onToken(tokenId, piece);
-                if (tokens == token) {
-                    try {
-                        barrier.await(10, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        throw new IllegalStateException("the other session's run did not overlap with this one", e);
-                    }
-                }
+        return Collected.actingAt(token, () -> {
+            try {
+                barrier.await(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IllegalStateException("the other session's run did not overlap with this one", e);
             }
-        };
+        });
     }
 }
