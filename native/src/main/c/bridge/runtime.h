@@ -26,7 +26,7 @@ typedef struct {
     rkllm_clear_kv_cache_fn clear_kv_cache;
     rkllm_set_chat_template_fn set_chat_template;
 
-    /* Optional: NULL where the library lacks them (1.2.x lacks the KV size; the vendor runtime the sim_*). */
+    /* Optional: NULL where the library lacks them (the vendor runtime has no sim_*; older ones may lack the KV size). */
     rkllm_get_kv_cache_size_fn get_kv_cache_size;
     rkllm_sim_abi_version_fn sim_abi_version;
     rkllm_sim_set_seed_fn sim_set_seed;

@@ -164,7 +164,7 @@ public final class RkllmSession implements AutoCloseable {
     /**
      * Positions in use in the KV cache.
      *
-     * @throws RkllmException UNSUPPORTED where the runtime lacks {@code rkllm_get_kv_cache_size} (1.2.x)
+     * @throws RkllmException UNSUPPORTED where the runtime lacks {@code rkllm_get_kv_cache_size}
      */
     public int kvCacheSize() {
         return callReturning(RkllmBridge::kvCacheSize);
