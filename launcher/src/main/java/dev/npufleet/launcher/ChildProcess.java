@@ -31,7 +31,7 @@ public final class ChildProcess implements AutoCloseable {
      * Starts {@code java <jvmOptions> -cp <our classpath> dev.npufleet.launcher.Fleet <args>}
      * with {@code env} added to this process's environment.
      */
-    static ChildProcess start(String name, List<String> jvmOptions, List<String> args, Map<String, String> env,
+    public static ChildProcess start(String name, List<String> jvmOptions, List<String> args, Map<String, String> env,
             PrintStream out) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

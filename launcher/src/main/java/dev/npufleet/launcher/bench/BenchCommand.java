@@ -71,6 +71,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--user-tokens", defaultValue = "20", description = "User turn length in tokens (default: ${DEFAULT-VALUE}).")
     int userTokens;
 
+    @Option(names = "--streams", split = ",", defaultValue = "500,1000,2000",
+            description = "Capacity scenario: open streams per step (default: ${DEFAULT-VALUE}).")
+    java.util.List<Integer> streams;
+
+    @Option(names = "--stream-rate", defaultValue = "10",
+            description = "Capacity scenario: tokens/s per stream (default: ${DEFAULT-VALUE}).")
+    double streamRate;
+
+    @Option(names = "--tokens-per-chunk", defaultValue = "1",
+            description = "Capacity scenario: tokens per chunk event (default: ${DEFAULT-VALUE}).")
+    int tokensPerChunk;
+
     @Option(names = "--direct", description = "Also run the same prompts straight through the native bridge (no HTTP, no Kafka).")
     boolean direct;
 
@@ -106,7 +118,7 @@ public final class BenchCommand implements Callable<Integer> {
         report.write(out);
         System.out.println();
         System.out.println(report.markdown());
-        System.out.println("Wrote " + out.resolve(report.rows().isEmpty() ? scenario : scenario) + ".{json,md} (and charts, where drawn)");
+        System.out.println("Wrote " + out.resolve(scenario) + ".{json,md} (and charts, where drawn)");
         return 0;
     }
 

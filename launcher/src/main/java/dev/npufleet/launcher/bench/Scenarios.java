@@ -124,8 +124,9 @@ final class Scenarios {
     }
 
     /** Issue 6, table 5: open streams and relayed tokens/s one gateway holds. */
-    BenchReport capacity() {
-        throw new UnsupportedOperationException("the capacity scenario is not built yet");
+    BenchReport capacity() throws Exception {
+        return CapacityBench.run(command, o.streams, o.streamRate, o.tokensPerChunk, o.maxTokens, o.httpPort,
+                o.kafkaPort);
     }
 
     private LocalFleet fleet(int workers, String board, Map<String, String> workerEnv, Map<String, String> gatewayEnv) {
