@@ -4,6 +4,7 @@ import dev.npufleet.protocol.Protocol;
 import dev.npufleet.protocol.Topics;
 import dev.npufleet.protocol.WorkerStatus;
 import dev.npufleet.protocol.kafka.TopicSetup;
+import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import dev.npufleet.worker.cache.CacheStore;
 import dev.npufleet.worker.cache.PromptCaches;
@@ -56,14 +57,16 @@ public final class Worker implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean cleaned = new AtomicBoolean();
-    private final WorkerStats stats = new WorkerStats();
+    // State changes a router cares about publish the status early (rate-limited), not only on the heartbeat.
+    private final Runnable stateChanged = this::requestStatus;
+    private final WorkerStats stats = new WorkerStats(stateChanged);
     private final long startedAt = System.currentTimeMillis();
     private InferenceEngine engine;
     private CacheStore store;
     private SlotControl slot;
     private volatile JobLoop loop;
     private SideChannelLoop side;
-    private StatusPublisher status;
+    private volatile StatusPublisher status;
     private Thread loopThread;
 
     private Worker(WorkerConfig config) {
@@ -102,16 +105,21 @@ public final class Worker implements AutoCloseable {
         WorkerMetrics metrics = new WorkerMetrics(registry, config.workerId(), config.model());
         engine = engines.apply(config);
         resources.push(engine);
-        store = CacheStore.open(config.cacheDir(), config.cacheMaxBytes(), Clock.systemUTC());
+        store = CacheStore.open(config.cacheDir(), config.cacheMaxBytes(), config.autoCacheMax(), Clock.systemUTC(),
+                stateChanged);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
         resources.push(() -> producer.close(CLIENT_CLOSE));
         KafkaEventSink sink = new KafkaEventSink(producer, metrics);
-        slot = new SlotControl(engine::abort, 10_000);
+        slot = new SlotControl(engine::abort, 10_000, stateChanged);
         CatchUpRequests catchUp = new CatchUpRequests();
         CacheDefinitionView view = new CacheDefinitionView(config.model(), store, Clock.systemUTC(), catchUp::request);
         startSideChannel(topics, view, catchUp);
-        JobServices services = new JobServices(config.workerId(), config.model(), sink, engine,
-                new PromptCaches(store, engine), view, ChatTemplate.named(config.chatTemplate()), slot,
+        PromptCaches caches = new PromptCaches(store, engine);
+        ChatTemplate template = ChatTemplate.named(config.chatTemplate());
+        AutoCaches autoCaches = new AutoCaches(caches, template, config.autoCacheAfter(), config.autoCacheWindow(),
+                Clock.systemUTC());
+        JobServices services = new JobServices(config.workerId(), config.model(), sink, engine, caches, autoCaches,
+                view, template, slot,
                 new PoisonMarker(config.stateDir()), new DeadLetters(sink, topics.dlq(), config.workerId()), metrics,
                 stats, config.maxNewTokens(), config.maxAttempts(), config.cacheLookupWait(), Clock.systemUTC());
         JobExecutor executor = new JobExecutor(services);
@@ -120,7 +128,8 @@ public final class Worker implements AutoCloseable {
                 new JobLoop.Settings(topics.jobs(config.model()), Duration.ofSeconds(1), config.drainTimeout(),
                         config.heartbeat(), ABORT_GRACE, CLIENT_CLOSE), stats, metrics);
         metrics.gauges(() -> queueDepth(), () -> slot.currentJobId() == null ? 0 : 1, store::totalBytes);
-        status = new StatusPublisher(sink, topics.workers(), config.workerId(), this::status);
+        status = new StatusPublisher(sink, topics.workers(), config.workerId(), this::status,
+                config.statusMinInterval());
         status.start(config.heartbeat());
         resources.push(status);
         if (config.metricsPort() > 0) {
@@ -206,6 +215,13 @@ public final class Worker implements AutoCloseable {
                 config.heartbeat().toMillis(), startedAt, System.currentTimeMillis());
     }
 
+    private void requestStatus() {
+        StatusPublisher publisher = status;
+        if (publisher != null) {
+            publisher.requestPublish();
+        }
+    }
+
     private long queueDepth() {
         return stats.waiting() + (slot.currentJobId() == null ? 0 : 1);
     }
@@ -234,6 +250,7 @@ public final class Worker implements AutoCloseable {
     public void close() {
         if (loop != null) {
             loop.requestClose();
+            requestStatus(); // DRAINING: routers stop sending here at once
         }
         try {
             terminated.await();

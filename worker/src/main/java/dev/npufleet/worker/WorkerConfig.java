@@ -6,13 +6,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * The worker's whole configuration, read from environment variables by {@link #fromEnv}; every
- * default lives in the compact constructor (null or 0 = default). Immutable; any thread.
+ * default lives in the compact constructor (null or 0 = default), except {@code autoCacheAfter},
+ * where 0 means "off" and the default comes from {@link #fromEnv}. Immutable; any thread.
  *
  * <table>
  * <caption>Environment variables</caption>
@@ -39,6 +39,10 @@ import java.util.regex.Pattern;
  * <tr><td>{@code NPUFLEET_JOB_PARTITIONS}</td><td>{@code 16}</td><td>partitions of the jobs topic when this worker creates it</td></tr>
  * <tr><td>{@code NPUFLEET_DRAIN_TIMEOUT_MS}</td><td>{@code 30000}</td><td>at shutdown, how long the running job may finish before it is aborted</td></tr>
  * <tr><td>{@code NPUFLEET_CHAT_TEMPLATE}</td><td>{@code chatml}</td><td>chat template rendered in Java</td></tr>
+ * <tr><td>{@code NPUFLEET_AUTO_CACHE_AFTER}</td><td>{@code 2}</td><td>automatic caches: a system prompt seen this many times within the window gets a cache ({@code auto-<16 hex>}); {@code 0} = off</td></tr>
+ * <tr><td>{@code NPUFLEET_AUTO_CACHE_WINDOW_MS}</td><td>{@code 600000}</td><td>the window in which those sightings count</td></tr>
+ * <tr><td>{@code NPUFLEET_AUTO_CACHE_MAX}</td><td>{@code 8}</td><td>automatic caches kept at most (least recently used out first); they also go before named caches when the disk bound is reached</td></tr>
+ * <tr><td>{@code NPUFLEET_STATUS_MIN_INTERVAL_MS}</td><td>{@code 200}</td><td>besides every heartbeat, the status is published on state changes (job start/end, cache built/removed, partitions), at most this often</td></tr>
  * <tr><td>{@code NPUFLEET_CACHE_LOOKUP_MS}</td><td>{@code 2000}</td><td>how long a job naming only a cache waits for the caches topic to catch up</td></tr>
  * <tr><td>{@code NPUFLEET_SIM_OPTIONS}</td><td>none</td><td>simulator options set on its session, {@code key=value,...} (e.g. {@code board=rk3588,slow_ms_per_token=20}); the simulator also reads {@code RKLLM_SIM_*} from the environment</td></tr>
  * <tr><td>{@code NPUFLEET_KAFKA_<NAME>}</td><td>none</td><td>any Kafka client property, e.g. {@code NPUFLEET_KAFKA_SECURITY_PROTOCOL} → {@code security.protocol}; values of secret-looking names are not logged</td></tr>
@@ -68,8 +72,15 @@ public record WorkerConfig(
         Duration drainTimeout,
         String chatTemplate,
         Duration cacheLookupWait,
+        int autoCacheAfter,
+        Duration autoCacheWindow,
+        int autoCacheMax,
+        Duration statusMinInterval,
         Map<String, String> simOptions,
         Map<String, String> kafkaOverrides) {
+
+    /** Default of {@code NPUFLEET_AUTO_CACHE_AFTER} (here 0 means "off", not "default"). */
+    public static final int DEFAULT_AUTO_CACHE_AFTER = 2;
 
     /** The value of {@code NPUFLEET_RUNTIME_LIBRARY} that selects the bundled simulator. */
     public static final String SIMULATOR = "simulator";
@@ -116,6 +127,15 @@ public record WorkerConfig(
         drainTimeout = positive(drainTimeout, Duration.ofSeconds(30));
         chatTemplate = blankToNull(chatTemplate) == null ? "chatml" : chatTemplate.strip();
         cacheLookupWait = positive(cacheLookupWait, Duration.ofSeconds(2));
+        if (autoCacheAfter < 0) {
+            throw new IllegalArgumentException("NPUFLEET_AUTO_CACHE_AFTER must be 0 (off) or more: " + autoCacheAfter);
+        }
+        autoCacheWindow = positive(autoCacheWindow, Duration.ofMinutes(10));
+        if (autoCacheMax < 0) {
+            throw new IllegalArgumentException("NPUFLEET_AUTO_CACHE_MAX must be positive: " + autoCacheMax);
+        }
+        autoCacheMax = autoCacheMax > 0 ? autoCacheMax : 8;
+        statusMinInterval = positive(statusMinInterval, Duration.ofMillis(200));
         simOptions = simOptions == null ? Map.of() : Map.copyOf(simOptions);
         kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
     }
@@ -147,6 +167,10 @@ public record WorkerConfig(
                 r.millis("NPUFLEET_DRAIN_TIMEOUT_MS"),
                 r.string("NPUFLEET_CHAT_TEMPLATE", null),
                 r.millis("NPUFLEET_CACHE_LOOKUP_MS"),
+                r.integer("NPUFLEET_AUTO_CACHE_AFTER", DEFAULT_AUTO_CACHE_AFTER),
+                r.millis("NPUFLEET_AUTO_CACHE_WINDOW_MS"),
+                r.integer("NPUFLEET_AUTO_CACHE_MAX"),
+                r.millis("NPUFLEET_STATUS_MIN_INTERVAL_MS"),
                 r.pairs("NPUFLEET_SIM_OPTIONS"),
                 r.prefixed("NPUFLEET_KAFKA_"));
     }
@@ -168,7 +192,9 @@ public record WorkerConfig(
                 + " staticMembership=" + staticMembership + " capacity=" + capacity + " maxAttempts=" + maxAttempts
                 + " metricsPort=" + metricsPort + " jobPartitions=" + jobPartitions
                 + " drainTimeoutMs=" + drainTimeout.toMillis() + " chatTemplate=" + chatTemplate
-                + " cacheLookupMs=" + cacheLookupWait.toMillis()
+                + " cacheLookupMs=" + cacheLookupWait.toMillis() + " autoCacheAfter=" + autoCacheAfter
+                + " autoCacheWindowMs=" + autoCacheWindow.toMillis() + " autoCacheMax=" + autoCacheMax
+                + " statusMinIntervalMs=" + statusMinInterval.toMillis()
                 + (simOptions.isEmpty() ? "" : " simOptions=" + new TreeMap<>(simOptions)) + " kafka=" + shown;
     }
 
@@ -195,97 +221,6 @@ public record WorkerConfig(
             return ID.matcher(name).matches() ? name : "worker";
         } catch (UnknownHostException e) {
             return "worker";
-        }
-    }
-
-    /** Parses variables, naming the variable in every error. */
-    private record EnvReader(Map<String, String> env) {
-        EnvReader {
-            Objects.requireNonNull(env, "env");
-        }
-
-        String string(String name, String fallback) {
-            String v = env.get(name);
-            return v == null || v.isBlank() ? fallback : v.strip();
-        }
-
-        Path path(String name) {
-            String v = string(name, null);
-            return v == null ? null : Path.of(v);
-        }
-
-        int integer(String name) {
-            String v = string(name, null);
-            try {
-                return v == null ? 0 : Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be an integer: " + v, e);
-            }
-        }
-
-        double decimal(String name) {
-            String v = string(name, null);
-            try {
-                return v == null ? 0 : Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a number: " + v, e);
-            }
-        }
-
-        Duration millis(String name) {
-            int ms = integer(name);
-            return ms == 0 ? null : Duration.ofMillis(ms);
-        }
-
-        boolean bool(String name, boolean fallback) {
-            String v = string(name, null);
-            if (v == null) {
-                return fallback;
-            }
-            return switch (v.toLowerCase(Locale.ROOT)) {
-                case "true", "1", "yes", "on" -> true;
-                case "false", "0", "no", "off" -> false;
-                default -> throw new IllegalArgumentException(name + " must be true or false: " + v);
-            };
-        }
-
-        long bytes(String name) {
-            String v = string(name, null);
-            if (v == null) {
-                return 0;
-            }
-            String s = v.toLowerCase(Locale.ROOT);
-            long unit = s.endsWith("k") ? 1L << 10 : s.endsWith("m") ? 1L << 20 : s.endsWith("g") ? 1L << 30 : 1;
-            try {
-                return Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1)) * unit;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a byte count (suffix k, m or g allowed): " + v, e);
-            }
-        }
-
-        Map<String, String> pairs(String name) {
-            String v = string(name, null);
-            Map<String, String> pairs = new TreeMap<>();
-            if (v != null) {
-                for (String item : v.split(",")) {
-                    int eq = item.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException(name + " must be key=value,...: " + v);
-                    }
-                    pairs.put(item.substring(0, eq).strip(), item.substring(eq + 1).strip());
-                }
-            }
-            return pairs;
-        }
-
-        Map<String, String> prefixed(String prefix) {
-            Map<String, String> props = new TreeMap<>();
-            env.forEach((k, v) -> {
-                if (k.startsWith(prefix) && k.length() > prefix.length()) {
-                    props.put(k.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
-                }
-            });
-            return props;
         }
     }
 }

@@ -35,6 +35,10 @@ class WorkerConfigTest {
         assertThat(c.jobPartitions()).isEqualTo(16);
         assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.chatTemplate()).isEqualTo("chatml");
+        assertThat(c.autoCacheAfter()).isEqualTo(2);
+        assertThat(c.autoCacheWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.autoCacheMax()).isEqualTo(8);
+        assertThat(c.statusMinInterval()).isEqualTo(Duration.ofMillis(200));
         assertThat(c.kafkaOverrides()).isEmpty();
     }
 
@@ -62,6 +66,10 @@ class WorkerConfigTest {
                 Map.entry("NPUFLEET_JOB_PARTITIONS", "4"),
                 Map.entry("NPUFLEET_DRAIN_TIMEOUT_MS", "1500"),
                 Map.entry("NPUFLEET_CACHE_LOOKUP_MS", "300"),
+                Map.entry("NPUFLEET_AUTO_CACHE_AFTER", "3"),
+                Map.entry("NPUFLEET_AUTO_CACHE_WINDOW_MS", "60000"),
+                Map.entry("NPUFLEET_AUTO_CACHE_MAX", "4"),
+                Map.entry("NPUFLEET_STATUS_MIN_INTERVAL_MS", "100"),
                 Map.entry("NPUFLEET_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")));
 
         assertThat(c.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
@@ -85,7 +93,21 @@ class WorkerConfigTest {
         assertThat(c.jobPartitions()).isEqualTo(4);
         assertThat(c.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.cacheLookupWait()).isEqualTo(Duration.ofMillis(300));
+        assertThat(c.autoCacheAfter()).isEqualTo(3);
+        assertThat(c.autoCacheWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.autoCacheMax()).isEqualTo(4);
+        assertThat(c.statusMinInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(c.kafkaOverrides()).containsEntry("security.protocol", "SASL_SSL");
+    }
+
+    @Test
+    void shouldSwitchAutomaticCachesOffWithZeroAndRefuseANegativeCount() {
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_AUTO_CACHE_AFTER", "0"))
+                .autoCacheAfter()).isZero();
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_AUTO_CACHE_AFTER", "-1")))
+                .hasMessageContaining("NPUFLEET_AUTO_CACHE_AFTER");
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_AUTO_CACHE_MAX", "x")))
+                .hasMessageContaining("NPUFLEET_AUTO_CACHE_MAX");
     }
 
     @Test

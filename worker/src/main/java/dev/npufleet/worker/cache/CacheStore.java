@@ -3,7 +3,6 @@ package dev.npufleet.worker.cache;
 import dev.npufleet.protocol.JsonCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,16 +14,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The board's prompt cache files: one data file and one JSON manifest per cache revision in one
- * directory, bounded in bytes (least recently used first out; pinned caches stay; expired ones go).
- * Knows nothing of the engine: it keeps files and says which are valid for a fingerprint.
+ * directory, bounded in bytes and in the number of automatic caches (see {@link CacheEviction}:
+ * automatic caches first, then least recently used; pinned caches stay; expired ones go). Knows
+ * nothing of the engine: it keeps files and says which are valid for a fingerprint. Named and
+ * automatic caches share the directory but not their life: the caches topic (deletions, new
+ * revisions) only ever removes named caches' files.
  *
  * <p>Thread-safe (every method synchronizes): the job thread builds and uses files, the caches-topic
- * thread deletes revisions, the status thread lists them.
+ * thread deletes revisions, the status thread lists them. The change listener runs under the
+ * store's lock, so it must only signal (never call back into the store).
  */
 public final class CacheStore {
 
@@ -32,19 +36,36 @@ public final class CacheStore {
 
     private final Path dir;
     private final long maxBytes;
+    private final int maxAutomatic;
     private final Clock clock;
+    private final Runnable onChange;
     private final Map<String, CacheManifest> manifests = new HashMap<>();
 
-    private CacheStore(Path dir, long maxBytes, Clock clock) {
+    private CacheStore(Path dir, long maxBytes, int maxAutomatic, Clock clock, Runnable onChange) {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.maxAutomatic = maxAutomatic;
         this.clock = clock;
+        this.onChange = onChange;
     }
 
-    /** Opens (and creates) the directory, keeps the consistent files and removes the rest. */
+    /** Opens a store without a bound on automatic caches and without a change listener. */
     public static CacheStore open(Path dir, long maxBytes, Clock clock) {
+        return open(dir, maxBytes, Integer.MAX_VALUE, clock, () -> { });
+    }
+
+    /**
+     * Opens (and creates) the directory, keeps the consistent files and removes the rest.
+     *
+     * @param maxAutomatic automatic caches kept at most
+     * @param onChange called after a file was added or removed (the status is published sooner)
+     */
+    public static CacheStore open(Path dir, long maxBytes, int maxAutomatic, Clock clock, Runnable onChange) {
+        if (maxAutomatic < 0) {
+            throw new IllegalArgumentException("maxAutomatic must not be negative: " + maxAutomatic);
+        }
         Path normalized = dir.toAbsolutePath().normalize();
-        CacheStore store = new CacheStore(normalized, maxBytes, clock);
+        CacheStore store = new CacheStore(normalized, maxBytes, maxAutomatic, clock, onChange);
         try {
             Files.createDirectories(normalized);
         } catch (IOException e) {
@@ -88,7 +109,8 @@ public final class CacheStore {
 
     /**
      * Adopts a file the runtime just wrote: moves it into place, writes its manifest, removes older
-     * revisions of the same name, then evicts others if the directory is over its bound.
+     * revisions of the same name (and kind: named or automatic), then evicts others if the
+     * directory is over a bound.
      */
     public synchronized CacheManifest commit(Path built, CacheDefinitionInfo def, CacheFingerprint fingerprint,
             int prefixTokens) {
@@ -100,11 +122,14 @@ public final class CacheStore {
             Files.move(built, data, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             CacheManifest m = new CacheManifest(CacheManifest.VERSION, def.name(), fingerprint.revision(),
                     data.getFileName().toString(), fingerprint, size, prefixTokens, def.definedAt(), now, now, 0,
-                    def.pinned(), def.expiresAt());
+                    def.pinned() && !def.automatic(), def.expiresAt(), def.automatic());
             writeManifest(m);
             manifests.put(key(m), m);
-            retainRevision(def.name(), fingerprint.revision(), def.definedAt());
+            deleteWhere(o -> o.automatic() == m.automatic() && o.name().equals(m.name())
+                    && !o.revision().equals(m.revision()) && o.definedAt() <= m.definedAt(),
+                    "superseded by revision " + m.revision());
             evict(m);
+            onChange.run();
             return m;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store the cache file " + data, e);
@@ -133,14 +158,18 @@ public final class CacheStore {
         delete(m, "runtime could not load it");
     }
 
-    /** A tombstone: deletes every revision of {@code name} defined at or before {@code timestamp}. */
+    /**
+     * A tombstone: deletes every revision of the named cache {@code name} defined at or before
+     * {@code timestamp} (automatic caches have no definition to delete, so they are left alone).
+     */
     public synchronized int deleteDefinedBefore(String name, long timestamp) {
-        return deleteWhere(m -> m.name().equals(name) && m.definedAt() <= timestamp, "cache deleted");
+        return deleteWhere(m -> !m.automatic() && m.name().equals(name) && m.definedAt() <= timestamp,
+                "cache deleted");
     }
 
-    /** A (new) definition: deletes the other revisions of {@code name} defined no later than it. */
+    /** A (new) definition: deletes the other revisions of the named cache {@code name} defined no later than it. */
     public synchronized int retainRevision(String name, String revision, long definedAt) {
-        return deleteWhere(m -> m.name().equals(name) && !m.revision().equals(revision)
+        return deleteWhere(m -> !m.automatic() && m.name().equals(name) && !m.revision().equals(revision)
                 && m.definedAt() <= definedAt, "superseded by revision " + revision);
     }
 
@@ -161,26 +190,19 @@ public final class CacheStore {
         return manifests.values().stream().mapToLong(CacheManifest::sizeBytes).sum();
     }
 
-    private int deleteWhere(java.util.function.Predicate<CacheManifest> which, String why) {
+    private int deleteWhere(Predicate<CacheManifest> which, String why) {
         List<CacheManifest> doomed = manifests.values().stream().filter(which).toList();
         doomed.forEach(m -> delete(m, why));
         return doomed.size();
     }
 
-    /** Least recently used out until the bound holds; pinned files and {@code keep} stay. */
+    /** Removes what {@link CacheEviction} says until the bounds hold; pinned files and {@code keep} stay. */
     private void evict(CacheManifest keep) {
-        long total = totalBytes();
-        while (total > maxBytes) {
-            Optional<CacheManifest> victim = manifests.values().stream()
-                    .filter(m -> !m.pinned() && (keep == null || !key(m).equals(key(keep))))
-                    .min(Comparator.comparingLong(CacheManifest::lastUsedAt));
-            if (victim.isEmpty()) {
-                LOG.atWarn().addKeyValue("bytes", total).addKeyValue("maxBytes", maxBytes)
-                        .log("Cache directory over its bound with only pinned or in-use files left");
-                return;
-            }
-            delete(victim.get(), "evicted (least recently used)");
-            total -= victim.get().sizeBytes();
+        CacheEviction.Plan plan = CacheEviction.plan(manifests.values(), maxBytes, maxAutomatic, keep);
+        plan.victims().forEach(v -> delete(v.manifest(), v.reason()));
+        if (plan.overBound()) {
+            LOG.atWarn().addKeyValue("bytes", totalBytes()).addKeyValue("maxBytes", maxBytes)
+                    .log("Cache directory over its bound with only pinned or in-use files left");
         }
     }
 
@@ -194,6 +216,7 @@ public final class CacheStore {
         }
         LOG.atInfo().addKeyValue("cache", m.name()).addKeyValue("revision", m.revision())
                 .addKeyValue("bytes", m.sizeBytes()).log("Cache file removed: {}", why);
+        onChange.run();
     }
 
     private boolean sizeMatches(CacheManifest m) {
@@ -221,63 +244,5 @@ public final class CacheStore {
 
     private static String key(CacheManifest m) {
         return m.name() + "@" + m.revision();
-    }
-
-    /** Reads a directory at open. */
-    private static final class CacheScan {
-        static List<CacheManifest> load(Path dir) {
-            List<CacheManifest> kept = new ArrayList<>();
-            List<Path> files = new ArrayList<>();
-            try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-                stream.forEach(files::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot list the cache directory " + dir, e);
-            }
-            for (Path p : files) {
-                String n = p.getFileName().toString();
-                if (n.endsWith(CacheFiles.MANIFEST_SUFFIX) && !n.startsWith(".")) {
-                    CacheManifest m = readConsistent(dir, p);
-                    if (m != null) {
-                        kept.add(m);
-                    }
-                }
-            }
-            for (Path p : files) {
-                String n = p.getFileName().toString();
-                boolean orphan = n.endsWith(CacheFiles.DATA_SUFFIX) && kept.stream().noneMatch(m -> m.file().equals(n));
-                if (orphan || n.startsWith(CacheFiles.BUILD_PREFIX)) {
-                    deleteQuietly(p, "left over from an interrupted build or without a manifest");
-                }
-            }
-            return kept;
-        }
-
-        private static CacheManifest readConsistent(Path dir, Path manifestFile) {
-            try {
-                CacheManifest m = JsonCodec.decode(Files.readAllBytes(manifestFile), CacheManifest.class);
-                String base = CacheFiles.baseName(m.name(), m.revision());
-                Path data = CacheFiles.inside(dir, m.file());
-                if (m.version() == CacheManifest.VERSION && m.file().equals(base + CacheFiles.DATA_SUFFIX)
-                        && manifestFile.getFileName().toString().equals(base + CacheFiles.MANIFEST_SUFFIX)
-                        && Files.isRegularFile(data) && Files.size(data) == m.sizeBytes()) {
-                    return m;
-                }
-                deleteQuietly(data, "does not match its manifest");
-            } catch (IOException | RuntimeException e) {
-                LOG.atWarn().addKeyValue("file", manifestFile).log("Unreadable cache manifest: {}", e.getMessage());
-            }
-            deleteQuietly(manifestFile, "inconsistent manifest");
-            return null;
-        }
-
-        private static void deleteQuietly(Path p, String why) {
-            try {
-                if (Files.deleteIfExists(p)) {
-                    LOG.atInfo().addKeyValue("file", p.getFileName()).log("Removed cache file: {}", why);
-                }
-            } catch (IOException e) {
-                LOG.atWarn().addKeyValue("file", p).setCause(e).log("Could not remove a cache file");
-            }
-        }
     }
 }

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * Which prompt cache the engine holds, and getting the right one there: finds a valid file in the
  * {@link CacheStore} or builds it (a run of the prefix alone that saves its KV state), loads it,
  * and keeps it loaded across jobs that use the same file. A job without a cache runs with none.
+ * Named caches come with their definition; automatic ones through {@link AutoCaches}.
  *
  * <p>Job thread only (it drives the engine).
  */
@@ -70,7 +71,27 @@ public final class PromptCaches {
      * @throws BuildAborted when the engine was aborted while building
      */
     public Prepared use(CacheDefinition def, String prefix, String templateId) {
+        return use(CacheDefinitionInfo.of(def), def.revision(), prefix, templateId);
+    }
+
+    /**
+     * For a cache-build job: a valid file on this board, built only when missing or stale. The
+     * file is not loaded.
+     */
+    public Prepared ensure(CacheDefinition def, String prefix, String templateId) {
         CacheFingerprint fingerprint = CacheFingerprint.of(engine.identity(), templateId, prefix, def.revision());
+        Optional<CacheManifest> found = store.find(def.name(), fingerprint);
+        if (found.isPresent()) {
+            return new Prepared(found.get(), false, 0);
+        }
+        long t0 = System.nanoTime();
+        CacheManifest m = build(CacheDefinitionInfo.of(def), prefix, fingerprint);
+        return new Prepared(m, true, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** {@link #use(CacheDefinition, String, String)} for any cache, named or automatic. */
+    Prepared use(CacheDefinitionInfo def, String revision, String prefix, String templateId) {
+        CacheFingerprint fingerprint = CacheFingerprint.of(engine.identity(), templateId, prefix, revision);
         Optional<CacheManifest> found = store.find(def.name(), fingerprint);
         if (found.isPresent() && sameFile(loaded, found.get())) {
             return new Prepared(store.recordUse(found.get()), false, 0);
@@ -103,22 +124,12 @@ public final class PromptCaches {
         return new Prepared(store.recordUse(m), found.isEmpty(), buildMs);
     }
 
-    /**
-     * For a cache-build job: a valid file on this board, built only when missing or stale. The
-     * file is not loaded.
-     */
-    public Prepared ensure(CacheDefinition def, String prefix, String templateId) {
-        CacheFingerprint fingerprint = CacheFingerprint.of(engine.identity(), templateId, prefix, def.revision());
-        Optional<CacheManifest> found = store.find(def.name(), fingerprint);
-        if (found.isPresent()) {
-            return new Prepared(found.get(), false, 0);
-        }
-        long t0 = System.nanoTime();
-        CacheManifest m = build(def, prefix, fingerprint);
-        return new Prepared(m, true, (System.nanoTime() - t0) / 1_000_000);
+    /** True when this board holds a valid file of the cache (nothing is built or loaded). */
+    boolean holds(String name, String revision, String prefix, String templateId) {
+        return store.find(name, CacheFingerprint.of(engine.identity(), templateId, prefix, revision)).isPresent();
     }
 
-    private CacheManifest build(CacheDefinition def, String prefix, CacheFingerprint fingerprint) {
+    private CacheManifest build(CacheDefinitionInfo def, String prefix, CacheFingerprint fingerprint) {
         // A loaded cache would be reused by the prefix run; the new file must hold a clean prefill.
         useNone();
         Path tmp = store.newBuildFile(def.name());
@@ -132,10 +143,11 @@ public final class PromptCaches {
                         "the runtime wrote no prompt cache file for " + def.name());
             }
             int tokens = r.promptTokens() >= 0 ? r.promptTokens() : r.prefillTokens();
-            CacheManifest m = store.commit(tmp, CacheDefinitionInfo.of(def), fingerprint, tokens);
-            LOG.atInfo().addKeyValue("cache", def.name()).addKeyValue("revision", def.revision())
+            CacheManifest m = store.commit(tmp, def, fingerprint, tokens);
+            LOG.atInfo().addKeyValue("cache", def.name()).addKeyValue("revision", fingerprint.revision())
                     .addKeyValue("tokens", tokens).addKeyValue("bytes", m.sizeBytes())
-                    .log("Built prompt cache in {} ms", Math.round(r.prefillMs()));
+                    .log("Built {}prompt cache in {} ms", def.automatic() ? "automatic " : "",
+                            Math.round(r.prefillMs()));
             return m;
         } finally {
             deleteQuietly(tmp);

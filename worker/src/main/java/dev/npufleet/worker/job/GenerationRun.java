@@ -5,6 +5,7 @@ import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.Timings;
 import dev.npufleet.protocol.Usage;
+import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.PromptCaches;
 import dev.npufleet.worker.engine.EngineRequest;
 import dev.npufleet.worker.engine.EngineResult;
@@ -14,14 +15,16 @@ import dev.npufleet.worker.kafka.RecordOutcome;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import dev.npufleet.worker.prompt.PromptPlan;
 import dev.npufleet.worker.prompt.StopSequenceFilter;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One chat or completion job on the NPU: renders the prompt, gets its cache into the engine, runs
- * it, streams the text through the stop filter into chunks, and ends with FINISH (usage from the
- * runtime's perf stats, timings). Job thread; {@link #onToken} on the runtime's token thread.
+ * One chat or completion job on the NPU: renders the prompt, gets its cache (named, or automatic
+ * for a repeated system prompt) into the engine, runs it, streams the text through the stop filter
+ * into chunks, and ends with FINISH (usage from the runtime's perf stats, timings). Job thread;
+ * {@link #onToken} on the runtime's token thread.
  */
 final class GenerationRun implements TokenListener {
 
@@ -51,13 +54,19 @@ final class GenerationRun implements TokenListener {
     CompletableFuture<RecordOutcome> run(CacheDefinition cache, long queueMs) {
         PromptPlan plan = PromptPlan.of(job, cache, s.template());
         PromptCaches.Prepared prepared = null;
-        if (cache == null) {
-            s.caches().useNone();
-        } else {
+        if (cache != null) {
             prepared = s.caches().use(cache, plan.prefix(), PromptPlan.templateIdOf(cache, s.template()));
-            if (prepared.built()) {
-                s.metrics().cacheBuilt(prepared.buildMs());
+        } else {
+            Optional<AutoCaches.Applied> auto = s.autoCaches().apply(job, plan.full());
+            if (auto.isPresent()) {
+                plan = new PromptPlan(auto.get().prefix(), plan.full());
+                prepared = auto.get().prepared();
+            } else {
+                s.caches().useNone();
             }
+        }
+        if (prepared != null && prepared.built()) {
+            s.metrics().cacheBuilt(prepared.buildMs());
         }
         if (control.aborted() && control.reason().abandonsJob()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);

@@ -1,5 +1,6 @@
 package dev.npufleet.worker.job;
 
+import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import dev.npufleet.worker.cache.PromptCaches;
 import dev.npufleet.worker.engine.InferenceEngine;
@@ -22,6 +23,7 @@ public record JobServices(
         EventSink sink,
         InferenceEngine engine,
         PromptCaches caches,
+        AutoCaches autoCaches,
         CacheDefinitionView cacheView,
         ChatTemplate template,
         SlotControl slot,

@@ -6,21 +6,29 @@ import java.util.Map;
 /**
  * The worker's one NPU slot as other threads see it: the {@link RunControl} of the job handed to
  * it, and the ids of recently cancelled jobs (a cancel may arrive before its job is reached, then
- * the job is skipped). Thread-safe: the consumer thread admits and aborts, the control-topic
- * thread cancels, the job thread reads.
+ * the job is skipped). Admitting and releasing a job call the change listener (the status shows
+ * the current job), which must only signal. Thread-safe: the consumer thread admits and aborts,
+ * the control-topic thread cancels, the job thread reads.
  */
 public final class SlotControl {
 
     private final Runnable engineAbort;
+    private final Runnable onChange;
     private final Map<String, Boolean> recentCancels;
     private volatile RunControl current;
+
+    public SlotControl(Runnable engineAbort, int rememberCancels) {
+        this(engineAbort, rememberCancels, () -> { });
+    }
 
     /**
      * @param engineAbort aborts the engine's running run
      * @param rememberCancels how many cancelled ids to keep (oldest forgotten first)
+     * @param onChange called after a job entered or left the slot
      */
-    public SlotControl(Runnable engineAbort, int rememberCancels) {
+    public SlotControl(Runnable engineAbort, int rememberCancels, Runnable onChange) {
         this.engineAbort = engineAbort;
+        this.onChange = onChange;
         this.recentCancels = new LinkedHashMap<>(64, 0.75f, false) {
             private static final long serialVersionUID = 1L;
 
@@ -35,6 +43,7 @@ public final class SlotControl {
     public RunControl admit(String jobId) {
         RunControl control = new RunControl(jobId, engineAbort);
         current = control;
+        onChange.run();
         return control;
     }
 
@@ -42,6 +51,7 @@ public final class SlotControl {
     public void release(RunControl control) {
         if (current == control) {
             current = null;
+            onChange.run();
         }
     }
 

@@ -6,7 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Live numbers about the worker that its status heartbeat and gauges report: owned partitions and
  * their lag (written by the consumer thread), jobs done and recent speeds (written by the job
- * thread). Thread-safe; readers get a recent value, not a transaction.
+ * thread). A change a gateway's router cares about (partitions, waiting jobs, a job done) also
+ * calls the change listener, which must only signal. Thread-safe; readers get a recent value, not
+ * a transaction.
  */
 public final class WorkerStats {
 
@@ -18,9 +20,24 @@ public final class WorkerStats {
     private volatile double prefillTokensPerSecond;
     private volatile double decodeTokensPerSecond;
     private final AtomicLong jobsDone = new AtomicLong();
+    private final Runnable onChange;
+
+    public WorkerStats() {
+        this(() -> { });
+    }
+
+    /** @param onChange called after a change of partitions, waiting jobs or jobs done */
+    public WorkerStats(Runnable onChange) {
+        this.onChange = onChange;
+    }
 
     public void partitions(List<Integer> owned) {
-        this.partitions = List.copyOf(owned);
+        List<Integer> now = List.copyOf(owned);
+        boolean changed = !now.equals(partitions);
+        this.partitions = now;
+        if (changed) {
+            onChange.run();
+        }
     }
 
     public List<Integer> partitions() {
@@ -29,14 +46,24 @@ public final class WorkerStats {
 
     /** Jobs waiting in the owned partitions (end offsets minus positions). */
     public void waiting(long records) {
-        this.waiting = Math.max(0, records);
+        long now = Math.max(0, records);
+        boolean changed = now != waiting;
+        this.waiting = now;
+        if (changed) {
+            onChange.run();
+        }
     }
 
     public long waiting() {
         return waiting;
     }
 
-    public synchronized void jobDone(double prefillRate, double decodeRate) {
+    public void jobDone(double prefillRate, double decodeRate) {
+        updateRates(prefillRate, decodeRate);
+        onChange.run(); // outside the lock: the listener may read these numbers
+    }
+
+    private synchronized void updateRates(double prefillRate, double decodeRate) {
         jobsDone.incrementAndGet();
         if (prefillRate > 0) {
             prefillTokensPerSecond = prefillTokensPerSecond == 0 ? prefillRate

@@ -159,7 +159,7 @@ class CacheStoreTest {
             throws IOException {
         Path built = store.newBuildFile(name);
         Files.write(built, new byte[bytes]);
-        return store.commit(built, new CacheDefinitionInfo(name, pin, clock.millis(), expires), fp(revision), bytes / 10);
+        return store.commit(built, new CacheDefinitionInfo(name, pin, clock.millis(), expires, false), fp(revision), bytes / 10);
     }
 
     private static CacheFingerprint fp(String revision) {

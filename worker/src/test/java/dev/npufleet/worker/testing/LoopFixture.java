@@ -8,6 +8,7 @@ import dev.npufleet.protocol.EventType;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Topics;
+import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import dev.npufleet.worker.cache.CacheStore;
 import dev.npufleet.worker.cache.PromptCaches;
@@ -65,6 +66,11 @@ public final class LoopFixture implements AutoCloseable {
     private boolean loopAlive = true;
 
     public LoopFixture(Path tmp, FakeEngine engine, boolean autoAck) {
+        this(tmp, engine, autoAck, 0);
+    }
+
+    /** @param autoCacheAfter as {@code NPUFLEET_AUTO_CACHE_AFTER}: 0 = automatic caches off */
+    public LoopFixture(Path tmp, FakeEngine engine, boolean autoAck, int autoCacheAfter) {
         this.engine = engine;
         this.stateDir = tmp;
         this.producer = new MockProducer<>(autoAck, null, new StringSerializer(), new ByteArraySerializer());
@@ -74,8 +80,11 @@ public final class LoopFixture implements AutoCloseable {
         CacheStore store = CacheStore.open(tmp.resolve("caches"), 1 << 20, Clock.systemUTC());
         CacheDefinitionView view = new CacheDefinitionView(MODEL, store, Clock.systemUTC(),
                 () -> CompletableFuture.completedFuture(null));
-        JobServices services = new JobServices("w1", MODEL, sink, engine, new PromptCaches(store, engine), view,
-                ChatTemplate.named("chatml"), slot, new PoisonMarker(tmp), new DeadLetters(sink, topics.dlq(), "w1"),
+        PromptCaches caches = new PromptCaches(store, engine);
+        ChatTemplate template = ChatTemplate.named("chatml");
+        JobServices services = new JobServices("w1", MODEL, sink, engine, caches,
+                new AutoCaches(caches, template, autoCacheAfter, Duration.ofMinutes(10), Clock.systemUTC()), view,
+                template, slot, new PoisonMarker(tmp), new DeadLetters(sink, topics.dlq(), "w1"),
                 metrics, new WorkerStats(), 64, 3, Duration.ofMillis(100), Clock.systemUTC());
         this.executor = new JobExecutor(services);
         this.loop = new JobLoop(consumer, executor, new JobLoop.Settings(jobsTopic, Duration.ofMillis(5),
