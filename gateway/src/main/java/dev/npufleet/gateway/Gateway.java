@@ -3,7 +3,6 @@ package dev.npufleet.gateway;
 import dev.npufleet.gateway.fleet.CacheView;
 import dev.npufleet.gateway.fleet.FleetView;
 import dev.npufleet.gateway.fleet.ModelCatalog;
-import dev.npufleet.gateway.fleet.Router;
 import dev.npufleet.gateway.http.ExchangeServices;
 import dev.npufleet.gateway.http.GatewayHandler;
 import dev.npufleet.gateway.http.GatewayServices;
@@ -15,6 +14,7 @@ import dev.npufleet.gateway.kafka.KafkaBus;
 import dev.npufleet.gateway.kafka.StateConsumerLoop;
 import dev.npufleet.gateway.kafka.TopicMaintainer;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
+import dev.npufleet.gateway.routing.FleetRouter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -68,16 +68,19 @@ public final class Gateway implements AutoCloseable {
         StateConsumerLoop state = new StateConsumerLoop(config, caches, fleet);
         TopicMaintainer topics = new TopicMaintainer(config, broker);
         ScheduledThreadPoolExecutor timers = timerThread();
+        FleetRouter router = new FleetRouter(config.routing(), fleet, metrics, System::currentTimeMillis);
+        metrics.gauge("gateway.routing.in.flight", "jobs this gateway sent to a board and still waits on",
+                router::inFlightJobs);
         metrics.gauge("gateway.jobs.pending", "requests waiting on a job", pending::size);
         metrics.gauge("gateway.broker.up", "1 when the last broker check succeeded",
                 () -> broker.state() == BrokerStatus.State.UP ? 1 : 0);
 
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("gateway-http");
-        GatewayServices services = new GatewayServices(config,
-                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive()), bus,
-                new ModelCatalog(config.models(), fleet), caches, fleet, Router.keyHash(), broker, events::isReady,
-                pool);
+        ExchangeServices exchanges = new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(),
+                config.sseKeepAlive(), router);
+        GatewayServices services = new GatewayServices(config, exchanges, bus, new ModelCatalog(config.models(), fleet),
+                caches, fleet, router, broker, events::isReady, pool);
         // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
         // then the producer, which sends the queued cancels before it closes
         List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, bus));

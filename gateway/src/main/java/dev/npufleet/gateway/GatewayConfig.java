@@ -1,5 +1,6 @@
 package dev.npufleet.gateway;
 
+import dev.npufleet.gateway.routing.RoutingSettings;
 import dev.npufleet.protocol.Topics;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -39,6 +40,8 @@ import java.util.UUID;
  *   <li>{@code NPUFLEET_SSE_KEEPALIVE_MS} [{@code 10000}]: a stream with no text for this long gets an SSE comment
  *       (a stream still waiting for its first token is committed then); this is how a client that went away is
  *       noticed, and its job cancelled, while the job waits in a queue</li>
+ *   <li>{@code NPUFLEET_ROUTING} [{@code cache-aware}] and the other {@code NPUFLEET_ROUTING_*} variables: how jobs
+ *       are placed on boards, see {@link RoutingSettings}</li>
  * </ul>
  */
 public record GatewayConfig(
@@ -54,7 +57,8 @@ public record GatewayConfig(
         int jobPartitions,
         String gatewayId,
         Duration workerStaleAfter,
-        Duration sseKeepAlive) {
+        Duration sseKeepAlive,
+        RoutingSettings routing) {
 
     public static final String DEFAULT_MODEL = "qwen3-0.6b-sim";
 
@@ -68,6 +72,7 @@ public record GatewayConfig(
         workerStaleAfter = workerStaleAfter == null ? Duration.ofSeconds(15) : workerStaleAfter;
         sseKeepAlive = sseKeepAlive == null ? Duration.ofSeconds(10) : sseKeepAlive;
         gatewayId = blankToDefault(gatewayId, defaultGatewayId());
+        routing = routing == null ? RoutingSettings.defaults() : routing;
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("NPUFLEET_HTTP_PORT must be 0-65535, was " + httpPort);
         }
@@ -110,7 +115,8 @@ public record GatewayConfig(
                 intVar(env, "NPUFLEET_JOB_PARTITIONS", 16),
                 env.get("NPUFLEET_GATEWAY_ID"),
                 Duration.ofMillis(longVar(env, "NPUFLEET_WORKER_STALE_MS", 15_000)),
-                Duration.ofMillis(longVar(env, "NPUFLEET_SSE_KEEPALIVE_MS", 10_000)));
+                Duration.ofMillis(longVar(env, "NPUFLEET_SSE_KEEPALIVE_MS", 10_000)),
+                RoutingSettings.fromEnv(env));
     }
 
     public Topics topics() {
@@ -123,7 +129,7 @@ public record GatewayConfig(
                 + " models=" + models + " topicPrefix='" + topicPrefix + "' requestTimeout=" + requestTimeout.toMillis()
                 + "ms maxBodyBytes=" + maxBodyBytes + " defaultMaxTokens=" + defaultMaxTokens + " kafkaTimeout="
                 + kafkaTimeout.toMillis() + "ms jobPartitions=" + jobPartitions + " workerStaleAfter="
-                + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms";
+                + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms " + routing.describe();
     }
 
     private static String blankToDefault(String value, String fallback) {

@@ -3,6 +3,8 @@ package dev.npufleet.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.npufleet.gateway.routing.RoutingPolicy;
+import dev.npufleet.gateway.routing.RoutingSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,7 @@ class GatewayConfigTest {
         assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.gatewayId()).isNotBlank();
+        assertThat(config.routing()).isEqualTo(RoutingSettings.defaults());
     }
 
     @Test
@@ -44,7 +47,8 @@ class GatewayConfigTest {
                 Map.entry("NPUFLEET_JOB_PARTITIONS", "4"),
                 Map.entry("NPUFLEET_GATEWAY_ID", "gw-1"),
                 Map.entry("NPUFLEET_WORKER_STALE_MS", "9000"),
-                Map.entry("NPUFLEET_SSE_KEEPALIVE_MS", "700")));
+                Map.entry("NPUFLEET_SSE_KEEPALIVE_MS", "700"),
+                Map.entry("NPUFLEET_ROUTING", "hash")));
 
         assertThat(config.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(config.httpHost()).isEqualTo("127.0.0.1");
@@ -59,6 +63,7 @@ class GatewayConfigTest {
         assertThat(config.gatewayId()).isEqualTo("gw-1");
         assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(9));
         assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofMillis(700));
+        assertThat(config.routing().policy()).isEqualTo(RoutingPolicy.HASH);
     }
 
     @Test
@@ -85,13 +90,14 @@ class GatewayConfigTest {
     void shouldDescribeItselfForTheStartLog() {
         GatewayConfig config = GatewayConfig.fromEnv(Map.of("NPUFLEET_GATEWAY_ID", "gw-9"));
 
-        assertThat(config.describe()).contains("gatewayId=gw-9", "bootstrap=localhost:9092", "models=[qwen3-0.6b-sim]");
+        assertThat(config.describe()).contains("gatewayId=gw-9", "bootstrap=localhost:9092", "models=[qwen3-0.6b-sim]",
+                "routing=cache-aware");
     }
 
     @Test
     void shouldCopyTheModelList() {
         List<String> models = new java.util.ArrayList<>(List.of("m"));
-        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null);
+        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null);
         models.add("other");
 
         assertThat(config.models()).containsExactly("m");

@@ -5,6 +5,7 @@ import dev.npufleet.gateway.api.ApiException;
 import dev.npufleet.gateway.api.CacheCreateRequest;
 import dev.npufleet.gateway.api.CacheJson;
 import dev.npufleet.gateway.api.ErrorMapping;
+import dev.npufleet.gateway.routing.RouteDecision;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.GenerationParams;
 import dev.npufleet.protocol.Job;
@@ -14,14 +15,13 @@ import dev.npufleet.protocol.Protocol;
 import dev.npufleet.protocol.RoutingKeys;
 import dev.npufleet.protocol.WorkerStatus;
 import java.util.List;
-import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The named-cache API (RockchipLlama's paths): create = publish the definition to the compacted
- * caches topic, then a CACHE_BUILD job keyed {@code model/name} (so the board that key maps to builds
- * it at once) and answer 201 after its FINISH; list/get from this gateway's views; delete = a
+ * caches topic, then a CACHE_BUILD job keyed {@code model/name}, routed by the router like the jobs that will
+ * use it (so that they meet the board that builds it), and answer 201 after its FINISH; list/get from this gateway's views; delete = a
  * tombstone, on which every board deletes its file. Any request thread.
  */
 final class CacheEndpoint {
@@ -47,9 +47,10 @@ final class CacheEndpoint {
                 Job.CacheRef.of(definition), GenerationParams.defaults(), services.config().topics().events(), now,
                 now + services.config().requestTimeout().toMillis());
         String key = RoutingKeys.forJob(job);
-        OptionalInt partition = services.router().partitionFor(job, key);
-        call.response().getHeaders().put(InferenceEndpoint.JOB_HEADER, job.id());
-        call.response().getHeaders().put(InferenceEndpoint.ROUTE_HEADER, key);
+        // routed like any job naming the cache: no holder yet, so the key's owner or the least loaded board builds
+        // it, and the router remembers that board as the holder-in-waiting for the jobs that follow
+        RouteDecision route = services.router().route(job, key);
+        InferenceEndpoint.routeHeaders(call, job, key, route);
 
         CacheBuildExchange exchange = new CacheBuildExchange(services.exchanges(), job.id(), call.request(),
                 call.response(), call.callback(), definition);
@@ -58,7 +59,7 @@ final class CacheEndpoint {
                 // leave the producer's I/O thread before sending again: send() may wait for metadata
                 .thenComposeAsync(offset -> {
                     services.caches().applyOwn(definition, offset);
-                    return services.bus().publishJob(job, key, partition);
+                    return services.bus().publishJob(job, key, route.partition());
                 }, services.executor())
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {

@@ -4,9 +4,9 @@ import dev.npufleet.gateway.GatewayConfig;
 import dev.npufleet.gateway.fleet.CacheView;
 import dev.npufleet.gateway.fleet.FleetView;
 import dev.npufleet.gateway.fleet.ModelCatalog;
-import dev.npufleet.gateway.fleet.Router;
 import dev.npufleet.gateway.jobs.JobBus;
 import dev.npufleet.gateway.kafka.BrokerStatus;
+import dev.npufleet.gateway.routing.Router;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 

@@ -4,13 +4,13 @@ import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
 import dev.npufleet.gateway.api.InferenceRequestParser;
+import dev.npufleet.gateway.routing.RouteDecision;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobIds;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.Protocol;
 import dev.npufleet.protocol.RoutingKeys;
-import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +24,7 @@ final class InferenceEndpoint {
     static final String JOB_HEADER = "x-npufleet-job-id";
     static final String ROUTE_HEADER = "x-npufleet-route";
     static final String WORKER_HEADER = "x-npufleet-worker";
+    static final String ESTIMATE_HEADER = "x-npufleet-routing-estimate-ms";
 
     private final GatewayServices services;
     private final JobKind kind;
@@ -49,9 +50,8 @@ final class InferenceEndpoint {
         }
         Job job = job(request, cache);
         String key = RoutingKeys.forJob(job);
-        OptionalInt partition = services.router().partitionFor(job, key);
-        call.response().getHeaders().put(JOB_HEADER, job.id());
-        call.response().getHeaders().put(ROUTE_HEADER, partition.isPresent() ? key + "@" + partition.getAsInt() : key);
+        RouteDecision route = services.router().route(job, key);
+        routeHeaders(call, job, key, route);
 
         CompletionFormat format = CompletionFormat.of(kind, job.id(), job.model(), job.createdAt(), request.cacheName());
         JobExchange exchange = request.stream()
@@ -60,13 +60,27 @@ final class InferenceEndpoint {
                 : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
                         call.callback(), format);
         exchange.open(call.request());
-        services.bus().publishJob(job, key, partition).whenComplete((ok, failure) -> {
+        services.bus().publishJob(job, key, route.partition()).whenComplete((ok, failure) -> {
             if (failure != null) {
                 exchange.publishFailed(failure);
             }
         });
         LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
-                .log("published {} job, stream={}, key={}", kind, request.stream(), key);
+                .log("published {} job, stream={}, key={}, route={}", kind, request.stream(), key, route.header());
+    }
+
+    /**
+     * The job id, its routing key ({@code x-npufleet-route}), and the decision ({@code x-npufleet-routing}: policy,
+     * reason, board, partition; {@code x-npufleet-routing-estimate-ms}: the policy's TTFT estimate). The board that
+     * really serves comes later, in {@code x-npufleet-worker}: a rebalance may move the partition meanwhile.
+     */
+    static void routeHeaders(HttpCall call, Job job, String key, RouteDecision route) {
+        call.response().getHeaders().put(JOB_HEADER, job.id());
+        call.response().getHeaders().put(ROUTE_HEADER, key);
+        call.response().getHeaders().put(RouteDecision.HEADER, route.header());
+        if (Double.isFinite(route.estimatedTtftMs())) {
+            call.response().getHeaders().put(ESTIMATE_HEADER, Long.toString(Math.round(route.estimatedTtftMs())));
+        }
     }
 
     private CacheDefinition cache(String model, String name) {

@@ -24,14 +24,15 @@ final class InfoEndpoints {
     }
 
     void models(HttpCall call) {
-        HttpResponses.json(call.response(), call.callback(), 200,
-                FleetJson.models(services.models().models(), startedSeconds));
+        long now = System.currentTimeMillis();
+        HttpResponses.json(call.response(), call.callback(), 200, FleetJson.models(services.models().models(),
+                model -> services.fleet().live(model, now).size(), startedSeconds));
     }
 
     void fleet(HttpCall call) {
         long now = System.currentTimeMillis();
         ObjectNode body = FleetJson.fleet(services.models().models(), services.fleet().all(),
-                s -> services.fleet().isLive(s, now), now);
+                s -> services.fleet().isLive(s, now), services.router().view(now), now);
         body.put("stale_after_ms", services.fleet().staleAfter().toMillis());
         HttpResponses.json(call.response(), call.callback(), 200, body);
     }

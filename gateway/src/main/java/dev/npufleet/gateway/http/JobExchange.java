@@ -67,13 +67,16 @@ public abstract class JobExchange implements JobListener {
     @Override
     public final void onEvent(Event event) {
         switch (event.type()) {
-            case STARTED -> worker = event.worker();
+            case STARTED -> {
+                worker = event.worker();
+                services.routing().started(jobId, event.worker());
+            }
             case CHUNK -> chunk(event);
             case FINISH -> {
                 if (event.worker() != null) {
                     worker = event.worker();
                 }
-                if (end("finished")) {
+                if (end("finished", event)) {
                     LOG.atDebug().addKeyValue("jobId", jobId).addKeyValue("board", worker)
                             .log("job finished after {} ms, {} code points", (System.nanoTime() - startNanos) / 1_000_000,
                                     cursor.delivered());
@@ -81,7 +84,7 @@ public abstract class JobExchange implements JobListener {
                 }
             }
             case ERROR -> {
-                if (end("failed")) {
+                if (end("failed", event)) {
                     ErrorInfo error = event.error() != null ? event.error()
                             : ErrorInfo.of(ErrorCode.INTERNAL, "the worker reported an error without details");
                     LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("board", event.worker())
@@ -104,7 +107,7 @@ public abstract class JobExchange implements JobListener {
 
     /** The job could not be published (any thread). */
     public final void publishFailed(Throwable failure) {
-        if (end("unavailable")) {
+        if (end("unavailable", null)) {
             LOG.atWarn().addKeyValue("jobId", jobId).addKeyValue("model", model)
                     .log("cannot publish job: {}", failure.toString());
             failed(ErrorMapping.fromFailure(failure));
@@ -112,7 +115,7 @@ public abstract class JobExchange implements JobListener {
     }
 
     private void timedOut() {
-        if (end("timeout")) {
+        if (end("timeout", null)) {
             LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("model", model).log("job timed out; cancelling");
             services.canceller().cancel(jobId, "timeout");
             failed(ErrorMapping.timeout(services.requestTimeout()));
@@ -121,7 +124,7 @@ public abstract class JobExchange implements JobListener {
 
     /** The client went away, or writing to it failed (any thread). */
     protected final void clientGone(Throwable cause) {
-        if (end("client_gone")) {
+        if (end("client_gone", null)) {
             LOG.atInfo().addKeyValue("jobId", jobId).addKeyValue("model", model)
                     .log("client went away ({}); cancelling", cause.toString());
             services.canceller().cancel(jobId, "client disconnected");
@@ -129,8 +132,12 @@ public abstract class JobExchange implements JobListener {
         }
     }
 
-    /** Decides the end: true for exactly one caller. */
-    private boolean end(String outcome) {
+    /**
+     * Decides the end: true for exactly one caller.
+     *
+     * @param terminal the job's FINISH or ERROR, or null when the request ends otherwise
+     */
+    private boolean end(String outcome, Event terminal) {
         synchronized (this) {
             if (ended) {
                 return false;
@@ -143,6 +150,7 @@ public abstract class JobExchange implements JobListener {
             timer.cancel(false);
         }
         services.metrics().jobEnded(model, outcome, System.nanoTime() - startNanos);
+        services.routing().ended(jobId, terminal);
         ending();
         return true;
     }

@@ -22,6 +22,9 @@ import java.util.function.Supplier;
  *       {@code gateway_chunks_relayed_total}: text chunks written to clients</li>
  *   <li>{@code gateway_kafka_produce_seconds{record,outcome}}: send to broker acknowledgement</li>
  *   <li>{@code gateway_events_duplicates_total{kind}}: re-sent chunks {@code dropped} whole or {@code trimmed}</li>
+ *   <li>{@code gateway_routing_decisions_total{policy,reason}}: where jobs were sent and why (see
+ *       {@code RouteReason})</li>
+ *   <li>{@code gateway_routing_in_flight}: jobs this gateway sent to a board and is still waiting on</li>
  *   <li>{@code gateway_jobs_pending}, {@code gateway_broker_up}</li>
  * </ul>
  * Thread-safe; hot paths use meters built once.
@@ -67,6 +70,11 @@ public final class GatewayMetrics {
         Timer.builder("gateway.job.duration").tag("model", model).tag("outcome", outcome)
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(10)).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void routingDecision(String policy, String reason) {
+        Counter.builder("gateway.routing.decisions").tag("policy", policy).tag("reason", reason)
+                .description("routing decisions by policy and reason").register(registry).increment();
     }
 
     public void produced(String record, boolean ok, long nanos) {

@@ -4,10 +4,10 @@ import dev.npufleet.gateway.GatewayConfig;
 import dev.npufleet.gateway.fleet.CacheView;
 import dev.npufleet.gateway.fleet.FleetView;
 import dev.npufleet.gateway.fleet.ModelCatalog;
-import dev.npufleet.gateway.fleet.Router;
 import dev.npufleet.gateway.jobs.PendingJobs;
 import dev.npufleet.gateway.kafka.BrokerStatus;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
+import dev.npufleet.gateway.routing.FleetRouter;
 import dev.npufleet.protocol.Event;
 import java.io.IOException;
 import java.net.URI;
@@ -38,6 +38,7 @@ final class HttpHarness implements AutoCloseable {
     final AtomicBoolean eventsReady = new AtomicBoolean(true);
     final BrokerStatus broker = new BrokerStatus();
     final GatewayConfig config;
+    final FleetRouter router;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private final Server server;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -49,10 +50,11 @@ final class HttpHarness implements AutoCloseable {
         config = GatewayConfig.fromEnv(all);
         caches.markReady();
         QueuedThreadPool pool = new QueuedThreadPool(16, 2);
+        router = new FleetRouter(config.routing(), fleet, metrics, System::currentTimeMillis);
         GatewayServices services = new GatewayServices(config,
-                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive()), bus,
-                new ModelCatalog(config.models(), fleet), caches, fleet, Router.keyHash(), broker, eventsReady::get,
-                pool);
+                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive(),
+                        router),
+                bus, new ModelCatalog(config.models(), fleet), caches, fleet, router, broker, eventsReady::get, pool);
         server = HttpServerFactory.create(config, pool, new GatewayHandler(services));
         server.start();
     }
