@@ -150,6 +150,48 @@ class FleetEndToEndIT {
     }
 
     @Test
+    void shouldServeANamedCacheWithTheSameAnswerAndMeasuredCachedTokens() throws Exception {
+        String system = "You are the e2e board. Answer in the voice of a patient teacher of systems.";
+        String cacheUrl = fleet.baseUrl() + "/v1/cache/" + TestFleet.MODEL;
+        // Given a named cache holding that system prompt, built on a board
+        HttpResponse<String> created = Http.post(cacheUrl, """
+                {"cache_name":"e2e-teacher","messages":[{"role":"system","content":"%s"}]}
+                """.formatted(system));
+        assertThat(created.statusCode()).isEqualTo(201);
+        int prefixTokens = Http.json(created.body()).path("build").path("tokens").asInt();
+        assertThat(prefixTokens).isGreaterThan(system.length());
+
+        // When the same question is asked with the cache, and with the system prompt sent in full
+        String question = "{\"role\":\"user\",\"content\":\"Explain partitions.\"}";
+        HttpResponse<String> cached = Http.post(fleet.baseUrl() + "/v1/chat/completions", """
+                {"model":"%s","max_tokens":16,"temperature":0,"use_cache":"e2e-teacher","messages":[%s]}
+                """.formatted(TestFleet.MODEL, question));
+        HttpResponse<String> full = Http.post(fleet.baseUrl() + "/v1/chat/completions", """
+                {"model":"%s","max_tokens":16,"temperature":0,
+                 "messages":[{"role":"system","content":"%s"},%s]}
+                """.formatted(TestFleet.MODEL, system, question));
+
+        // Then the answers are identical, and the cached one skipped exactly the prefix's prefill
+        JsonNode withCache = Http.json(cached.body());
+        assertThat(cached.statusCode()).isEqualTo(200);
+        assertThat(withCache.path("choices").path(0).path("message").path("content").asText())
+                .isEqualTo(Http.json(full.body()).path("choices").path(0).path("message").path("content").asText());
+        assertThat(withCache.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt())
+                .isEqualTo(prefixTokens);
+        assertThat(withCache.path("usage").path("cache_hit").asBoolean()).isTrue();
+        assertThat(withCache.path("usage").path("prompt_tokens").asInt())
+                .isEqualTo(Http.json(full.body()).path("usage").path("prompt_tokens").asInt());
+
+        // And a deleted cache is gone for the fleet
+        HttpResponse<String> deleted = Http.delete(cacheUrl + "/e2e-teacher");
+        assertThat(deleted.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Http.post(
+                fleet.baseUrl() + "/v1/chat/completions", """
+                {"model":"%s","max_tokens":4,"use_cache":"e2e-teacher","messages":[%s]}
+                """.formatted(TestFleet.MODEL, question)).statusCode()).isEqualTo(404));
+    }
+
+    @Test
     void shouldRejectBadInputWithOpenAiShapedErrors() throws Exception {
         String url = fleet.baseUrl() + "/v1/chat/completions";
         record Case(String body, int status, String param) {

@@ -35,6 +35,11 @@ final class Http {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    static HttpResponse<String> delete(String url) throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     static JsonNode json(String body) {
         return JsonCodec.decode(body.getBytes(StandardCharsets.UTF_8), JsonNode.class);
     }

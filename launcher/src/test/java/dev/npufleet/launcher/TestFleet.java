@@ -30,6 +30,11 @@ final class TestFleet implements AutoCloseable {
     private final Map<String, ChildProcess> workers = new LinkedHashMap<>();
 
     TestFleet(String bootstrap, String prefix, Path dir) throws IOException {
+        this(bootstrap, prefix, dir, Map.of());
+    }
+
+    /** @param gatewayEnv extra gateway settings (e.g. a routing policy) */
+    TestFleet(String bootstrap, String prefix, Path dir, Map<String, String> gatewayEnv) throws IOException {
         this.bootstrap = bootstrap;
         this.topics = new Topics(prefix);
         this.dir = dir;
@@ -43,6 +48,7 @@ final class TestFleet implements AutoCloseable {
         env.put("NPUFLEET_MAX_BODY_BYTES", "65536");
         env.put("NPUFLEET_REQUEST_TIMEOUT_MS", "60000");
         env.put("NPUFLEET_JOB_PARTITIONS", "8");
+        env.putAll(gatewayEnv);
         this.gateway = Gateway.start(GatewayConfig.fromEnv(env));
     }
 

@@ -32,7 +32,9 @@ class WorkerFailoverIT {
     @Test
     void shouldFinishAJobOnAnotherBoardWhenItsBoardDiesMidStream(KafkaTestBroker.Broker broker, @TempDir Path dir)
             throws Exception {
-        try (TestFleet fleet = new TestFleet(broker.bootstrapServers(), KafkaTestBroker.uniqueName("failover") + ".", dir)) {
+        // Kafka's key hash decides the partition here, so the test can aim the job at board-a
+        try (TestFleet fleet = new TestFleet(broker.bootstrapServers(), KafkaTestBroker.uniqueName("failover") + ".", dir,
+                Map.of("NPUFLEET_ROUTING", "hash"))) {
             // Given two boards, of which board-a dies (SIGKILL) after its 10th token
             fleet.startWorker("board-a", Map.of("NPUFLEET_SIM_OPTIONS", "slow_ms_per_token=20,crash_after_tokens=10"));
             fleet.startWorker("board-b", Map.of("NPUFLEET_SIM_OPTIONS", "slow_ms_per_token=20"));
