@@ -36,7 +36,7 @@ import java.util.UUID;
  *   <li>{@code NPUFLEET_GATEWAY_ID} [host name + random suffix]: this instance's name in logs and Kafka
  *       client ids</li>
  *   <li>{@code NPUFLEET_WORKER_STALE_MS} [{@code 15000}]: a board whose last status is older than this is shown
- *       as gone in the fleet view</li>
+ *       as gone in the fleet view, and routing no longer chooses it</li>
  *   <li>{@code NPUFLEET_SSE_KEEPALIVE_MS} [{@code 10000}]: a stream with no text for this long gets an SSE comment
  *       (a stream still waiting for its first token is committed then); this is how a client that went away is
  *       noticed, and its job cancelled, while the job waits in a queue</li>
