@@ -129,7 +129,8 @@ public record GatewayConfig(
                 + " models=" + models + " topicPrefix='" + topicPrefix + "' requestTimeout=" + requestTimeout.toMillis()
                 + "ms maxBodyBytes=" + maxBodyBytes + " defaultMaxTokens=" + defaultMaxTokens + " kafkaTimeout="
                 + kafkaTimeout.toMillis() + "ms jobPartitions=" + jobPartitions + " workerStaleAfter="
-                + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms " + routing.describe();
+                + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms "
+                + routing.describe();
     }
 
     private static String blankToDefault(String value, String fallback) {

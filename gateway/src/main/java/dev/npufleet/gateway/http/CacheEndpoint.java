@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The named-cache API (RockchipLlama's paths): create = publish the definition to the compacted
- * caches topic, then a CACHE_BUILD job keyed {@code model/name}, routed by the router like the jobs that will
- * use it (so that they meet the board that builds it), and answer 201 after its FINISH; list/get from this gateway's views; delete = a
- * tombstone, on which every board deletes its file. Any request thread.
+ * caches topic, then a CACHE_BUILD job keyed {@code model/name}, routed like the jobs that will use it
+ * (so that they meet the board that builds it), and answer 201 after its FINISH; list/get from this
+ * gateway's views; delete = a tombstone, on which every board deletes its file. Any request thread.
  */
 final class CacheEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(CacheEndpoint.class);

@@ -9,6 +9,7 @@ import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +57,33 @@ public final class KafkaBus implements JobBus, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition) {
-        Integer p = partition.isPresent() ? partition.getAsInt() : null;
-        return send(new ProducerRecord<>(topics.jobs(job.model()), p, key, JsonCodec.encode(job)), "job")
-                .thenApply(metadata -> null);
+        String topic = topics.jobs(job.model());
+        Integer p = null;
+        if (partition.isPresent()) {
+            try {
+                p = existing(topic, partition.getAsInt(), job.id());
+            } catch (RuntimeException e) {
+                // metadata did not come within max.block.ms: the send would fail the same way
+                metrics.produced("job", false, 0);
+                return CompletableFuture.failedFuture(e instanceof KafkaException ? e : new KafkaException(e));
+            }
+        }
+        return send(new ProducerRecord<>(topic, p, key, JsonCodec.encode(job)), "job").thenApply(metadata -> null);
+    }
+
+    /**
+     * The chosen partition, or null (the key hash) when the topic does not have it: a status may name partitions of
+     * a topic since recreated with fewer, and a routing hint must never fail the request. The producer's metadata
+     * is the judge; it is cached, so this costs nothing once the topic was used.
+     */
+    private Integer existing(String topic, int partition, String jobId) {
+        List<PartitionInfo> partitions = producer.partitionsFor(topic);
+        if (partitions.isEmpty() || partitions.stream().anyMatch(i -> i.partition() == partition)) {
+            return partition;
+        }
+        LOG.atWarn().addKeyValue("jobId", jobId).addKeyValue("partition", partition)
+                .log("{} has no partition {} (it has {}); the key hash decides", topic, partition, partitions.size());
+        return null;
     }
 
     @Override

@@ -38,9 +38,10 @@ public record JobFootprint(String model, String routingKey, JobKind kind, String
         if (job.cache() != null) {
             CacheDefinition def = job.cache().definition();
             long prefix = def == null ? 0 : def.isChat() ? chars(def.messages()) : def.prompt().length();
-            long input = job.kind() == JobKind.CACHE_BUILD ? 0 : inputChars(job);
+            // a build computes the whole prefix wherever it runs: nothing in it is skipped by a holder
+            boolean build = job.kind() == JobKind.CACHE_BUILD;
             return new JobFootprint(job.model(), routingKey, job.kind(), job.cache().name(),
-                    def == null ? null : def.revision(), prefix + input, job.kind() == JobKind.CACHE_BUILD ? 0 : prefix);
+                    def == null ? null : def.revision(), prefix + (build ? 0 : inputChars(job)), build ? 0 : prefix);
         }
         String autoCache = autoCacheName(job.model(), routingKey);
         long system = autoCache == null ? 0 : chars(job.messages().stream().takeWhile(m -> m.role().equals("system"))

@@ -16,9 +16,13 @@ import dev.npufleet.protocol.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -56,6 +60,24 @@ class KafkaBusTest {
         producer.completeNext();
         assertThat(acked).isCompleted();
         assertThat(metrics.scrape()).contains("gateway_kafka_produce_seconds_count{outcome=\"ok\",record=\"job\"} 1");
+    }
+
+    @Test
+    void shouldLeaveItToTheKeyHashWhenTheTopicLacksTheChosenPartition() {
+        Node node = new Node(0, "localhost", 9092);
+        String topic = "t.npu.jobs.qwen_0.6b";
+        Cluster cluster = new Cluster("c", List.of(node), List.of(new PartitionInfo(topic, 0, node, null, null),
+                new PartitionInfo(topic, 1, node, null, null)), Set.of(), Set.of());
+        MockProducer<String, byte[]> small = new MockProducer<>(cluster, true, null, new StringSerializer(),
+                new ByteArraySerializer());
+        try (KafkaBus twoPartitions = new KafkaBus(small, new Topics("t."), metrics, Duration.ofSeconds(1))) {
+            CompletableFuture<Void> stale = twoPartitions.publishJob(job(), "k", OptionalInt.of(5));
+            CompletableFuture<Void> fine = twoPartitions.publishJob(job(), "k", OptionalInt.of(1));
+
+            assertThat(stale).isCompleted();
+            assertThat(fine).isCompleted();
+            assertThat(small.history()).extracting(ProducerRecord::partition).containsExactly(null, 1);
+        }
     }
 
     @Test
