@@ -27,6 +27,12 @@ public record CacheCreateRequest(String name, String prompt, List<ChatMessage> m
             throw ErrorMapping.invalidField("cache_name",
                     "'cache_name' must be 1-64 letters, digits, '.', '_' or '-'.").toException();
         }
+        if (name.startsWith("auto-")) {
+            // boards list their automatic caches of repeated system prompts as auto-<hash>
+            throw ErrorMapping.invalidField("cache_name",
+                    "'cache_name' must not start with 'auto-': that prefix names the boards' automatic caches.")
+                    .toException();
+        }
         String prompt = JsonFields.optionalString(root, "prompt", "prompt");
         List<ChatMessage> messages = messages(root);
         if ((prompt == null) == messages.isEmpty()) {

@@ -38,6 +38,7 @@ class CacheCreateRequestTest {
     @CsvSource(delimiter = '|', value = {
         "{\"prompt\":\"x\"}                                                | cache_name",
         "{\"cache_name\":\"\",\"prompt\":\"x\"}                            | cache_name",
+        "{\"cache_name\":\"auto-0123456789abcdef\",\"prompt\":\"x\"}      | cache_name",
         "{\"cache_name\":\"..\",\"prompt\":\"x\"}                          | cache_name",
         "{\"cache_name\":\"a b\",\"prompt\":\"x\"}                         | cache_name",
         "{\"cache_name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"prompt\":\"x\"} | cache_name",
