@@ -83,6 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Capacity scenario: tokens per chunk event (default: ${DEFAULT-VALUE}).")
     int tokensPerChunk;
 
+    @Option(names = "--cache-budget", defaultValue = "33m",
+            description = "Routing scenario: each worker's NPUFLEET_CACHE_MAX_BYTES (default: ${DEFAULT-VALUE}, about 8 "
+                    + "demo-model caches of 1,000 tokens).")
+    String cacheBudget;
+
     @Option(names = "--direct", description = "Also run the same prompts straight through the native bridge (no HTTP, no Kafka).")
     boolean direct;
 

@@ -35,8 +35,9 @@ final class Scenarios {
             return report;
         }
         try (LocalFleet fleet = fleet(o.workers, o.board, Map.of(), Map.of())) {
+            memory(report, fleet, "idle");
             report.add(load(fleet.baseUrl(), mix, o.concurrency, "fleet, " + o.workers + " workers, mix " + mix.kind()));
-            memory(report, fleet);
+            memory(report, fleet, "after the run");
             if (o.direct) {
                 report.add(DirectBaseline.run(fleet.modelFile(), o.board, mix, o.requests, o.warmup, o.maxTokens));
             }
@@ -49,6 +50,7 @@ final class Scenarios {
         BenchReport report = new BenchReport("overhead", command);
         PromptMix mix = o.mix("none");
         try (LocalFleet fleet = fleet(1, "none", Map.of(), Map.of())) {
+            memory(report, fleet, "idle");
             BenchSummary direct = DirectBaseline.run(fleet.modelFile(), "none", mix, o.requests, o.warmup, o.maxTokens);
             BenchSummary viaFleet = load(fleet.baseUrl(), mix, 1, "fleet (HTTP+Kafka), 1 worker");
             report.add(direct);
@@ -58,7 +60,7 @@ final class Scenarios {
                             + "Added per streamed token (1000/p50 tok/s): %.3f ms.",
                     viaFleet.ttftMs().p50() - direct.ttftMs().p50(),
                     1000 / viaFleet.tokensPerSecondPerRequest().p50() - 1000 / direct.tokensPerSecondPerRequest().p50()));
-            memory(report, fleet);
+            memory(report, fleet, "after the runs");
         }
         return report;
     }
@@ -66,7 +68,9 @@ final class Scenarios {
     /** Issue 4: a long system prompt sent in full versus the same prefix as a named cache. */
     BenchReport cache() throws IOException, InterruptedException {
         BenchReport report = new BenchReport("cache", command);
-        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of())) {
+        // Automatic caches off: "sent in full" must really prefill the prefix every time.
+        try (LocalFleet fleet = fleet(1, o.board, Map.of("NPUFLEET_AUTO_CACHE_AFTER", "0"), Map.of())) {
+            memory(report, fleet, "idle");
             PromptMix full = o.mix("system");
             PromptMix cached = o.mix("one-cache");
             CacheSetup.create(new OpenAiClient(fleet.baseUrl(), Duration.ofMinutes(5)).http(), fleet.baseUrl(), o.model,
@@ -78,6 +82,7 @@ final class Scenarios {
             report.note(String.format(Locale.ROOT, "Median TTFT ratio, without / with the cache: %.1fx (%d-token prefix, "
                     + "%d-token user turn, board timing '%s').", without.ttftMs().p50() / with.ttftMs().p50(),
                     o.systemTokens, o.userTokens, o.board));
+            memory(report, fleet, "after the runs");
         }
         return report;
     }
@@ -88,11 +93,14 @@ final class Scenarios {
         Map<String, double[]> ttfts = new LinkedHashMap<>();
         PromptMix mix = o.mix("zipf");
         for (String policy : List.of("round-robin", "hash", "cache-aware")) {
-            try (LocalFleet fleet = fleet(o.workers, o.board, Map.of(), Map.of("NPUFLEET_ROUTING", policy))) {
+            // Each board may keep about 8 of the 20 prefixes on disk (see docs/BENCHMARKS.md).
+            try (LocalFleet fleet = fleet(o.workers, o.board, Map.of("NPUFLEET_CACHE_MAX_BYTES", o.cacheBudget),
+                    Map.of("NPUFLEET_ROUTING", policy))) {
                 CacheSetup.create(new OpenAiClient(fleet.baseUrl(), Duration.ofMinutes(5)).http(), fleet.baseUrl(),
                         o.model, mix);
                 LoadRunner.Outcome outcome = run(fleet.baseUrl(), mix, o.concurrency);
                 report.add(BenchSummary.of(policy, outcome.results(), outcome.wall()));
+                memory(report, fleet, "after " + policy);
                 ttfts.put(policy, outcome.results().stream().filter(RequestResult::ok)
                         .mapToDouble(RequestResult::ttftMs).toArray());
             }
@@ -149,8 +157,8 @@ final class Scenarios {
                 n -> mix.chatBody(o.model, n, o.stream, o.maxTokens));
     }
 
-    private void memory(BenchReport report, LocalFleet fleet) {
-        StringBuilder sb = new StringBuilder("RSS after the run:");
+    private void memory(BenchReport report, LocalFleet fleet, String when) {
+        StringBuilder sb = new StringBuilder("RSS " + when + ":");
         for (ChildProcess c : fleet.children()) {
             sb.append(String.format(Locale.ROOT, " %s %.0f MiB;", c.name(), ProcessMemory.rssMiB(c.pid())));
         }
