@@ -7,8 +7,10 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -28,6 +30,9 @@ import java.util.UUID;
  *       its last byte; also the job's deadline. Past it: 504, or an error event in a started stream</li>
  *   <li>{@code NPUFLEET_MAX_BODY_BYTES} [{@code 2097152}]: larger request bodies get 413</li>
  *   <li>{@code NPUFLEET_DEFAULT_MAX_TOKENS} [{@code 512}]: {@code max_tokens} of a request that sets none</li>
+ *   <li>{@code NPUFLEET_KAFKA_<NAME>}: any Kafka client property for the gateway's clients, e.g.
+ *       {@code NPUFLEET_KAFKA_SECURITY_PROTOCOL} → {@code security.protocol} (values of secret-looking
+ *       names are not logged).</li>
  *   <li>{@code NPUFLEET_KAFKA_TIMEOUT_MS} [{@code 5000}]: bound on every blocking Kafka call (producer
  *       {@code max.block.ms} and {@code delivery.timeout.ms}, admin calls), so a broker that is down gives
  *       503 within about this long</li>
@@ -58,7 +63,8 @@ public record GatewayConfig(
         String gatewayId,
         Duration workerStaleAfter,
         Duration sseKeepAlive,
-        RoutingSettings routing) {
+        RoutingSettings routing,
+        Map<String, String> kafkaProperties) {
 
     public static final String DEFAULT_MODEL = "qwen3-0.6b-sim";
 
@@ -73,6 +79,7 @@ public record GatewayConfig(
         sseKeepAlive = sseKeepAlive == null ? Duration.ofSeconds(10) : sseKeepAlive;
         gatewayId = blankToDefault(gatewayId, defaultGatewayId());
         routing = routing == null ? RoutingSettings.defaults() : routing;
+        kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("NPUFLEET_HTTP_PORT must be 0-65535, was " + httpPort);
         }
@@ -116,8 +123,26 @@ public record GatewayConfig(
                 env.get("NPUFLEET_GATEWAY_ID"),
                 Duration.ofMillis(longVar(env, "NPUFLEET_WORKER_STALE_MS", 15_000)),
                 Duration.ofMillis(longVar(env, "NPUFLEET_SSE_KEEPALIVE_MS", 10_000)),
-                RoutingSettings.fromEnv(env));
+                RoutingSettings.fromEnv(env),
+                kafkaPassThrough(env));
     }
+
+    /**
+     * {@code NPUFLEET_KAFKA_<NAME>} → Kafka client property {@code <name>} (lower case, '_' → '.'),
+     * e.g. {@code NPUFLEET_KAFKA_SECURITY_PROTOCOL=SASL_SSL}; {@code NPUFLEET_KAFKA_TIMEOUT_MS} is
+     * the gateway's own setting, not passed through.
+     */
+    private static Map<String, String> kafkaPassThrough(Map<String, String> env) {
+        Map<String, String> props = new TreeMap<>();
+        env.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX) && k.length() > KAFKA_PREFIX.length() && !k.equals("NPUFLEET_KAFKA_TIMEOUT_MS")) {
+                props.put(k.substring(KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return props;
+    }
+
+    private static final String KAFKA_PREFIX = "NPUFLEET_KAFKA_";
 
     public Topics topics() {
         return new Topics(topicPrefix);
@@ -130,7 +155,14 @@ public record GatewayConfig(
                 + "ms maxBodyBytes=" + maxBodyBytes + " defaultMaxTokens=" + defaultMaxTokens + " kafkaTimeout="
                 + kafkaTimeout.toMillis() + "ms jobPartitions=" + jobPartitions + " workerStaleAfter="
                 + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms "
-                + routing.describe();
+                + routing.describe() + " kafka=" + maskedKafkaProperties();
+    }
+
+    private Map<String, String> maskedKafkaProperties() {
+        Map<String, String> shown = new TreeMap<>();
+        kafkaProperties.forEach((k, v) -> shown.put(k,
+                k.contains("password") || k.contains("secret") || k.contains("jaas") || k.contains("key") ? "****" : v));
+        return shown;
     }
 
     private static String blankToDefault(String value, String fallback) {

@@ -67,6 +67,22 @@ class GatewayConfigTest {
     }
 
     @Test
+    void shouldPassKafkaClientPropertiesThroughAndHideSecretsInTheLog() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+                "NPUFLEET_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "NPUFLEET_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka... password=\"hunter2\";",
+                "NPUFLEET_KAFKA_TIMEOUT_MS", "2000"));
+
+        assertThat(config.kafkaProperties()).containsOnly(
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.jaas.config", "org.apache.kafka... password=\"hunter2\";"));
+        assertThat(config.kafkaTimeout().toMillis()).isEqualTo(2000);
+        assertThat(dev.npufleet.gateway.kafka.KafkaProps.producer(config).getProperty("security.protocol"))
+                .isEqualTo("SASL_SSL");
+        assertThat(config.describe()).contains("security.protocol=SASL_SSL").doesNotContain("hunter2");
+    }
+
+    @Test
     void shouldFallBackToKafkaBootstrapServers() {
         assertThat(GatewayConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "ext:9092")).bootstrapServers())
                 .isEqualTo("ext:9092");
@@ -97,7 +113,7 @@ class GatewayConfigTest {
     @Test
     void shouldCopyTheModelList() {
         List<String> models = new java.util.ArrayList<>(List.of("m"));
-        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null);
+        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null, null);
         models.add("other");
 
         assertThat(config.models()).containsExactly("m");

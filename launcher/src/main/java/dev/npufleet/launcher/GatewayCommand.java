@@ -1,7 +1,6 @@
 package dev.npufleet.launcher;
 
-import dev.npufleet.gateway.Gateway;
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.GatewayMain;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 
@@ -12,13 +11,11 @@ final class GatewayCommand implements Runnable {
     @Override
     public void run() {
         ParentWatch.install(System.getenv());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Gateway gateway = Gateway.start(GatewayConfig.fromEnv(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "gateway-shutdown"));
-        awaitQuietly(stopped);
+        try {
+            GatewayMain.main(new String[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void awaitQuietly(CountDownLatch latch) {

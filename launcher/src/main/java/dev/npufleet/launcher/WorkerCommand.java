@@ -1,20 +1,22 @@
 package dev.npufleet.launcher;
 
-import dev.npufleet.worker.Worker;
-import dev.npufleet.worker.WorkerConfig;
-import java.util.concurrent.Callable;
+import dev.npufleet.worker.WorkerMain;
 import picocli.CommandLine.Command;
 
-/** {@code fleet worker}: one worker for one board, configured by environment variables. */
+/**
+ * {@code fleet worker}: one worker for one board, configured by environment variables. Exits 1
+ * when the worker fails (a lost NPU: the supervisor restarts it), 2 on a configuration error.
+ */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = "Run a worker for this board (configured by NPUFLEET_* environment variables; see README).")
-final class WorkerCommand implements Callable<Integer> {
+final class WorkerCommand implements Runnable {
     @Override
-    public Integer call() throws InterruptedException {
+    public void run() {
         ParentWatch.install(System.getenv());
-        Worker worker = Worker.start(WorkerConfig.fromEnv(System.getenv()));
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "worker-shutdown"));
-        worker.awaitTermination();
-        return 0;
+        try {
+            WorkerMain.main(new String[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -41,6 +41,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("GET", "/v1/cache/{model}/{name}", "cache_get", caches::get)
                 .add("DELETE", "/v1/cache/{model}/{name}", "cache_delete", caches::delete)
                 .add("GET", "/health", "health", info::health)
+                .add("GET", "/ready", "ready", info::ready)
                 .add("GET", "/metrics", "metrics", info::metrics);
     }
 

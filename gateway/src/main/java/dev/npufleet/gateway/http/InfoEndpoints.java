@@ -42,6 +42,19 @@ final class InfoEndpoints {
      * be served ({@code status: ok}) or not ({@code degraded}) and why.
      */
     void health(HttpCall call) {
+        HttpResponses.json(call.response(), call.callback(), 200, healthBody());
+    }
+
+    /**
+     * The same body as {@link #health}, but 503 while jobs cannot be served: a readiness probe for
+     * load balancers and Kubernetes, so a gateway cut off from Kafka gets no traffic.
+     */
+    void ready(HttpCall call) {
+        ObjectNode body = healthBody();
+        HttpResponses.json(call.response(), call.callback(), body.path("status").asText().equals("ok") ? 200 : 503, body);
+    }
+
+    private ObjectNode healthBody() {
         BrokerStatus broker = services.broker();
         boolean events = services.eventsReady().getAsBoolean();
         boolean ok = events && broker.state() != BrokerStatus.State.DOWN;
@@ -58,7 +71,7 @@ final class InfoEndpoints {
         body.put("pending_jobs", services.exchanges().pending().size());
         body.put("open_streams", metrics.openStreams());
         body.putPOJO("models", services.models().models());
-        HttpResponses.json(call.response(), call.callback(), 200, body);
+        return body;
     }
 
     void metrics(HttpCall call) {

@@ -23,6 +23,8 @@ public final class KafkaProps {
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "npufleet-gateway-" + config.gatewayId() + "-" + role);
         // A broker that comes back is found within a second, not after the 1 s..1000 s default climb.
         p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        // The operator's own settings (security, TLS, SASL) from NPUFLEET_KAFKA_*.
+        p.putAll(config.kafkaProperties());
         return p;
     }
 

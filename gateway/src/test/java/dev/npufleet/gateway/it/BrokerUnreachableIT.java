@@ -38,6 +38,7 @@ class BrokerUnreachableIT {
         assertThat(health.path("status").asText()).isEqualTo("degraded");
         assertThat(health.path("broker").asText()).isIn("unknown", "down");
         assertThat(health.path("events").asText()).isEqualTo("connecting");
+        assertThat(gateway.get("/ready").statusCode()).isEqualTo(503);
     }
 
     @Test

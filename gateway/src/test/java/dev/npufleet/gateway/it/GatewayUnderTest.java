@@ -47,8 +47,9 @@ final class GatewayUnderTest implements AutoCloseable {
     /** Waits until the gateway reads its topics (so jobs it accepts are answered). */
     GatewayUnderTest awaitReady() {
         await().atMost(Duration.ofSeconds(60)).until(() -> {
-            JsonNode health = JsonCodec.mapper().readTree(get("/health").body());
-            return health.path("status").asText().equals("ok") && health.path("topics").asText().equals("ready")
+            HttpResponse<String> ready = get("/ready");
+            JsonNode health = JsonCodec.mapper().readTree(ready.body());
+            return ready.statusCode() == 200 && health.path("topics").asText().equals("ready")
                     && health.path("caches").asText().equals("ready");
         });
         return this;
