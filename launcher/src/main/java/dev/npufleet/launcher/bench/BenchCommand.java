@@ -49,6 +49,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Run for this long instead of a number of requests (e.g. PT60S).")
     Duration duration;
 
+    @Option(names = "--client", defaultValue = "socket",
+            description = "HTTP client of the load: socket (lean, a thread per concurrent request) or jdk (java.net.http, "
+                    + "asynchronous; slower to react) (default: ${DEFAULT-VALUE}).")
+    String client;
+
+    @Option(names = "--think-ms", defaultValue = "0",
+            description = "Each virtual user waits this long between an answer and its next request (default: ${DEFAULT-VALUE}).")
+    long thinkMs;
+
     @Option(names = "--stream", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Stream the answers (SSE) (default: ${DEFAULT-VALUE}).")
     boolean stream;

@@ -16,12 +16,15 @@ import java.util.function.IntFunction;
  * own threads; the caller's thread only waits and draws the progress bar.
  */
 public final class LoadRunner {
-    private final OpenAiClient client;
+    private final BenchClient client;
     private final PrintStream progress;
+    private final Duration think;
 
-    public LoadRunner(OpenAiClient client, PrintStream progress) {
+    /** @param think each virtual user waits this long after an answer before its next request */
+    public LoadRunner(BenchClient client, PrintStream progress, Duration think) {
         this.client = client;
         this.progress = progress;
+        this.think = think;
     }
 
     /** The results, and the wall time of the counted part. */
@@ -77,7 +80,7 @@ public final class LoadRunner {
             }
             done.incrementAndGet();
             return user(next, done, total, warmup, deadline, stream, bodyOf, results, countedStart);
-        });
+        }, CompletableFuture.delayedExecutor(think.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     private void drawProgress(int done, int total) {

@@ -16,7 +16,7 @@ import java.util.concurrent.Flow;
  * Sends chat-completion requests to an OpenAI-compatible endpoint without a thread per request
  * (so one load generator can hold thousands of open streams) and times them. Any thread.
  */
-public final class OpenAiClient {
+public final class OpenAiClient implements BenchClient {
     private final HttpClient http;
     private final URI chatUri;
     private final Duration timeout;
@@ -32,6 +32,7 @@ public final class OpenAiClient {
         return http;
     }
 
+    @Override
     public CompletableFuture<RequestResult> send(String body, boolean stream) {
         long start = System.nanoTime();
         HttpRequest request = HttpRequest.newBuilder(chatUri).timeout(timeout)

@@ -46,19 +46,24 @@ final class Scenarios {
     }
 
     /** Issue 6, table 1: what the fleet adds to time to first token and per token, fleet versus direct. */
-    BenchReport overhead() throws IOException, InterruptedException {
+    BenchReport overhead() throws Exception {
         BenchReport report = new BenchReport("overhead", command);
         PromptMix mix = o.mix("none");
         try (LocalFleet fleet = fleet(1, "none", Map.of(), Map.of())) {
             memory(report, fleet, "idle");
             BenchSummary direct = DirectBaseline.run(fleet.modelFile(), "none", mix, o.requests, o.warmup, o.maxTokens);
             BenchSummary viaFleet = load(fleet.baseUrl(), mix, 1, "fleet (HTTP+Kafka), 1 worker");
+            BenchSummary floor = KafkaFloor.measure(fleet.bootstrapServers(), o.requests, o.warmup,
+                    Duration.ofMillis(Math.round(viaFleet.e2eMs().p50())));
             report.add(direct);
             report.add(viaFleet);
+            report.add(floor);
+            double added = viaFleet.ttftMs().p50() - direct.ttftMs().p50();
             report.note(String.format(Locale.ROOT,
-                    "Added time to first token (median fleet - median direct, same run): %.2f ms. "
+                    "Added time to first token (median fleet - median direct, same run): %.2f ms, of which the "
+                            + "Kafka floor (two hops, median) is %.2f ms and npufleet's own code %.2f ms. "
                             + "Added per streamed token (1000/p50 tok/s): %.3f ms.",
-                    viaFleet.ttftMs().p50() - direct.ttftMs().p50(),
+                    added, floor.ttftMs().p50(), added - floor.ttftMs().p50(),
                     1000 / viaFleet.tokensPerSecondPerRequest().p50() - 1000 / direct.tokensPerSecondPerRequest().p50()));
             memory(report, fleet, "after the runs");
         }
@@ -152,9 +157,11 @@ final class Scenarios {
     private LoadRunner.Outcome run(String url, PromptMix mix, int concurrency) {
         System.err.println("Running " + (o.duration == null ? o.requests + " requests" : o.duration) + " at concurrency "
                 + concurrency + ", mix " + mix.kind() + " ...");
-        OpenAiClient client = new OpenAiClient(url, Duration.ofMinutes(5));
-        return new LoadRunner(client, System.err).run(concurrency, o.requests, o.duration, o.warmup, o.stream,
-                n -> mix.chatBody(o.model, n, o.stream, o.maxTokens));
+        try (BenchClient client = o.client.equals("jdk") ? new OpenAiClient(url, Duration.ofMinutes(5))
+                : new SocketClient(url, concurrency)) {
+            return new LoadRunner(client, System.err, Duration.ofMillis(o.thinkMs)).run(concurrency, o.requests,
+                    o.duration, o.warmup, o.stream, n -> mix.chatBody(o.model, n, o.stream, o.maxTokens));
+        }
     }
 
     private void memory(BenchReport report, LocalFleet fleet, String when) {
