@@ -114,14 +114,17 @@ final class Scenarios {
         return report;
     }
 
-    /** Issue 6, table 4: throughput against the number of workers, in board timing mode. */
+    /**
+     * Issue 6, table 4: throughput against the number of workers, in board timing mode; at each
+     * step {@code --requests} per worker at two requests in flight per worker.
+     */
     BenchReport scaling() throws IOException, InterruptedException {
         BenchReport report = new BenchReport("scaling", command);
         List<double[]> points = new ArrayList<>();
         double one = Double.NaN;
         for (int n = 1; n <= o.workers; n *= 2) {
             try (LocalFleet fleet = fleet(n, o.board, Map.of(), Map.of())) {
-                LoadRunner.Outcome outcome = run(fleet.baseUrl(), o.mix("none"), 2 * n);
+                LoadRunner.Outcome outcome = run(fleet.baseUrl(), o.mix("none"), 2 * n, o.requests * n);
                 BenchSummary s = BenchSummary.of(n + " workers", outcome.results(), outcome.wall());
                 report.add(s);
                 one = n == 1 ? s.aggregateTokensPerSecond() : one;
@@ -155,11 +158,15 @@ final class Scenarios {
     }
 
     private LoadRunner.Outcome run(String url, PromptMix mix, int concurrency) {
-        System.err.println("Running " + (o.duration == null ? o.requests + " requests" : o.duration) + " at concurrency "
+        return run(url, mix, concurrency, o.requests);
+    }
+
+    private LoadRunner.Outcome run(String url, PromptMix mix, int concurrency, int requests) {
+        System.err.println("Running " + (o.duration == null ? requests + " requests" : o.duration) + " at concurrency "
                 + concurrency + ", mix " + mix.kind() + " ...");
         try (BenchClient client = o.client.equals("jdk") ? new OpenAiClient(url, Duration.ofMinutes(5))
                 : new SocketClient(url, concurrency)) {
-            return new LoadRunner(client, System.err, Duration.ofMillis(o.thinkMs)).run(concurrency, o.requests,
+            return new LoadRunner(client, System.err, Duration.ofMillis(o.thinkMs)).run(concurrency, requests,
                     o.duration, o.warmup, o.stream, n -> mix.chatBody(o.model, n, o.stream, o.maxTokens));
         }
     }
