@@ -116,7 +116,9 @@ final class GenerationRun implements TokenListener {
         int prompt = r == null ? 0 : r.promptTokens() >= 0 ? r.promptTokens()
                 // The vendor runtime does not report the prompt length: assume the cache held its whole prefix.
                 : prefill + (prepared == null ? 0 : prepared.manifest().prefixTokens());
-        int cached = Math.max(0, prompt - prefill);
+        // A cache built for this very job saved nothing: its prefix was prefilled by the build run.
+        int builtHere = prepared != null && prepared.built() ? prepared.manifest().prefixTokens() : 0;
+        int cached = Math.max(0, prompt - prefill - builtHere);
         int completion = r == null ? 0 : r.generateTokens();
         Usage usage = Usage.of(prompt, completion, cached);
         double ttftMs = firstTokenNanos == 0 ? 0 : (firstTokenNanos - startNanos) / 1e6;
