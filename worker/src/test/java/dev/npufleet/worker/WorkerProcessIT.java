@@ -86,8 +86,8 @@ class WorkerProcessIT {
             assertThat(last.type()).isEqualTo(EventType.ERROR);
             assertThat(last.error().code()).isEqualTo(ErrorCode.POISON_JOB.wire());
             assertThat(last.attempt()).isEqualTo(4);
-            assertThat(probe.deadLetters()).singleElement()
-                    .satisfies(d -> assertThat(d.reason()).isEqualTo("crashed the worker 3 times"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(probe.deadLetters()).singleElement()
+                    .satisfies(d -> assertThat(d.reason()).isEqualTo("crashed the worker 3 times")));
             assertThat(probe.awaitLast(good.id()).type()).isEqualTo(EventType.FINISH);
 
             // And a SIGTERM stops the worker through its shutdown hook: status tombstoned

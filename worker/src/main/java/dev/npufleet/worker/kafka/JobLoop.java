@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,8 +20,6 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -68,6 +65,7 @@ public final class JobLoop implements Runnable {
     // Consumer thread only.
     private final Deque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
     private InFlight inFlight;
+    private final OffsetCommits commits;
     private long drainDeadline;
     private long abortDeadline;
     private boolean subscribed;
@@ -80,6 +78,7 @@ public final class JobLoop implements Runnable {
         this.stats = stats;
         this.metrics = metrics;
         this.lag = new LagMeter(consumer, stats, settings.lagInterval());
+        this.commits = new OffsetCommits(consumer, settings.closeTimeout(), metrics);
     }
 
     @Override
@@ -224,24 +223,7 @@ public final class JobLoop implements Runnable {
             return;
         }
         if (outcome == RecordOutcome.DONE) {
-            commit(f.partition, f.record.offset() + 1);
-        }
-    }
-
-    private void commit(TopicPartition partition, long next) {
-        long t0 = System.nanoTime();
-        for (int tries = 0; tries < 3; tries++) {
-            try {
-                consumer.commitSync(Map.of(partition, new OffsetAndMetadata(next)), settings.closeTimeout());
-                metrics.kafkaCommit(System.nanoTime() - t0);
-                return;
-            } catch (WakeupException e) {
-                // a wakeup meant for poll; committing the same offset again is harmless
-            } catch (KafkaException e) {
-                LOG.atWarn().addKeyValue("partition", partition.partition()).addKeyValue("offset", next - 1)
-                        .log("Commit failed ({}); the job may run again", e.toString());
-                return;
-            }
+            commits.commit(f.partition, f.record.offset() + 1);
         }
     }
 
@@ -266,6 +248,7 @@ public final class JobLoop implements Runnable {
     private void close() {
         state.set(State.CLOSING);
         try {
+            commits.commitPending(null);
             // Leave the group even with static membership, so the partitions move in under a second.
             consumer.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(settings.closeTimeout()));
@@ -309,6 +292,11 @@ public final class JobLoop implements Runnable {
                     LOG.atWarn().addKeyValue("partition", inFlight.partition.partition())
                             .log("Partition revoked during a job; aborting it");
                 }
+            }
+            if (mayCommit) {
+                commits.commitPending(partitions);
+            } else {
+                commits.forget(partitions); // no longer ours to commit
             }
             if (!partitions.isEmpty()) {
                 LOG.atInfo().log("Partitions {}: {}", mayCommit ? "revoked" : "lost", partitions);

@@ -56,6 +56,9 @@ public final class KafkaProbe implements AutoCloseable {
                 new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> parts = new ArrayList<>();
         for (String t : List.of(topics.events(), topics.dlq(), topics.workers())) {
+            // a topic created a moment ago may not be in this client's metadata yet: wait for it,
+            // or the probe would silently never read it
+            await().atMost(Duration.ofSeconds(30)).until(() -> !consumer.partitionsFor(t, Duration.ofSeconds(5)).isEmpty());
             consumer.partitionsFor(t, Duration.ofSeconds(10))
                     .forEach(p -> parts.add(new TopicPartition(p.topic(), p.partition())));
         }
