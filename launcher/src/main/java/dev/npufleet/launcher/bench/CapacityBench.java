@@ -79,6 +79,8 @@ final class CapacityBench {
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(ProcessMemory.rssMiB(gateway.pid()), Math::max),
                 0, 250, TimeUnit.MILLISECONDS);
+        double gatewayCpu0 = ProcessMemory.cpuSeconds(gateway.pid());
+        double selfCpu0 = ProcessMemory.cpuSeconds(ProcessHandle.current().pid());
         long start = System.nanoTime();
         List<CompletableFuture<RequestResult>> calls = new ArrayList<>();
         for (int i = 0; i < streams; i++) {
@@ -91,8 +93,12 @@ final class CapacityBench {
         Duration wall = Duration.ofNanos(System.nanoTime() - start);
         sampler.shutdownNow();
         BenchSummary s = BenchSummary.of(streams + " streams", results, wall);
-        report.note(String.format(Locale.ROOT, "%d streams: %.0f tokens/s relayed, gateway peak RSS %.0f MiB.", streams,
-                s.aggregateTokensPerSecond(), peakRss.get()));
+        double seconds = wall.toNanos() / 1e9;
+        double gatewayCores = (ProcessMemory.cpuSeconds(gateway.pid()) - gatewayCpu0) / seconds;
+        double loadCores = (ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) - selfCpu0) / seconds;
+        report.note(String.format(Locale.ROOT, "%d streams: %.0f tokens/s relayed, gateway peak RSS %.0f MiB; CPU: "
+                + "gateway %.2f cores, load generator + broker + responder %.2f cores (of 2).", streams,
+                s.aggregateTokensPerSecond(), peakRss.get(), gatewayCores, loadCores));
         return s;
     }
 

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Resident set size of a process, from {@code /proc} (Linux). */
+/** Resident set size and CPU time of a process, from {@code /proc} (Linux). */
 final class ProcessMemory {
     private ProcessMemory() {
     }
@@ -22,5 +22,19 @@ final class ProcessMemory {
             return Double.NaN;
         }
         return Double.NaN;
+    }
+
+    /**
+     * User plus system CPU time the process has used, in seconds (NaN when unreadable). Assumes
+     * the usual 100 clock ticks per second of Linux.
+     */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 }

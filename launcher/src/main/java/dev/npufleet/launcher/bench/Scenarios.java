@@ -31,11 +31,13 @@ final class Scenarios {
         BenchReport report = new BenchReport("custom", command);
         PromptMix mix = o.mix(o.mix);
         if (o.url != null) {
+            createCaches(o.url, mix);
             report.add(load(o.url, mix, o.concurrency, "fleet at " + o.url));
             return report;
         }
         try (LocalFleet fleet = fleet(o.workers, o.board, Map.of(), Map.of())) {
             memory(report, fleet, "idle");
+            createCaches(fleet.baseUrl(), mix);
             report.add(load(fleet.baseUrl(), mix, o.concurrency, "fleet, " + o.workers + " workers, mix " + mix.kind()));
             memory(report, fleet, "after the run");
             if (o.direct) {
@@ -78,8 +80,7 @@ final class Scenarios {
             memory(report, fleet, "idle");
             PromptMix full = o.mix("system");
             PromptMix cached = o.mix("one-cache");
-            CacheSetup.create(new OpenAiClient(fleet.baseUrl(), Duration.ofMinutes(5)).http(), fleet.baseUrl(), o.model,
-                    cached);
+            createCaches(fleet.baseUrl(), cached);
             BenchSummary without = load(fleet.baseUrl(), full, 1, "system prompt sent in full");
             BenchSummary with = load(fleet.baseUrl(), cached, 1, "use_cache (named cache)");
             report.add(without);
@@ -101,8 +102,7 @@ final class Scenarios {
             // Each board may keep about 8 of the 20 prefixes on disk (see docs/BENCHMARKS.md).
             try (LocalFleet fleet = fleet(o.workers, o.board, Map.of("NPUFLEET_CACHE_MAX_BYTES", o.cacheBudget),
                     Map.of("NPUFLEET_ROUTING", policy))) {
-                CacheSetup.create(new OpenAiClient(fleet.baseUrl(), Duration.ofMinutes(5)).http(), fleet.baseUrl(),
-                        o.model, mix);
+                createCaches(fleet.baseUrl(), mix);
                 LoadRunner.Outcome outcome = run(fleet.baseUrl(), mix, o.concurrency);
                 report.add(BenchSummary.of(policy, outcome.results(), outcome.wall()));
                 memory(report, fleet, "after " + policy);
@@ -143,6 +143,13 @@ final class Scenarios {
     BenchReport capacity() throws Exception {
         return CapacityBench.run(command, o.streams, o.streamRate, o.tokensPerChunk, o.maxTokens, o.httpPort,
                 o.kafkaPort);
+    }
+
+    private void createCaches(String url, PromptMix mix) throws IOException, InterruptedException {
+        if (mix.usesCaches()) {
+            System.err.println("Creating " + mix.cacheCount() + " named cache(s) ...");
+            CacheSetup.create(new OpenAiClient(url, Duration.ofMinutes(5)).http(), url, o.model, mix);
+        }
     }
 
     private LocalFleet fleet(int workers, String board, Map<String, String> workerEnv, Map<String, String> gatewayEnv) {
