@@ -92,6 +92,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Capacity scenario: tokens per chunk event (default: ${DEFAULT-VALUE}).")
     int tokensPerChunk;
 
+    @Option(names = "--policies", split = ",", defaultValue = "round-robin,hash,cache-aware",
+            description = "Routing scenario: the policies to compare, in order; 'cache-aware:1.5' sets its load factor "
+                    + "(default: ${DEFAULT-VALUE}).")
+    java.util.List<String> policies;
+
     @Option(names = "--cache-budget", defaultValue = "33m",
             description = "Routing scenario: each worker's NPUFLEET_CACHE_MAX_BYTES (default: ${DEFAULT-VALUE}, about 8 "
                     + "demo-model caches of 1,000 tokens).")

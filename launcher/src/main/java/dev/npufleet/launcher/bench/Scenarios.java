@@ -98,15 +98,21 @@ final class Scenarios {
         BenchReport report = new BenchReport("routing", command);
         Map<String, double[]> ttfts = new LinkedHashMap<>();
         PromptMix mix = o.mix("zipf");
-        for (String policy : List.of("round-robin", "hash", "cache-aware")) {
+        for (String run : o.policies) {
+            // "cache-aware:1.5" = the policy with that load factor
+            String policy = run.contains(":") ? run.substring(0, run.indexOf(':')) : run;
+            Map<String, String> gatewayEnv = new java.util.HashMap<>(Map.of("NPUFLEET_ROUTING", policy));
+            if (run.contains(":")) {
+                gatewayEnv.put("NPUFLEET_ROUTING_LOAD_FACTOR", run.substring(run.indexOf(':') + 1));
+            }
             // Each board may keep about 8 of the 20 prefixes on disk (see docs/BENCHMARKS.md).
             try (LocalFleet fleet = fleet(o.workers, o.board, Map.of("NPUFLEET_CACHE_MAX_BYTES", o.cacheBudget),
-                    Map.of("NPUFLEET_ROUTING", policy))) {
+                    gatewayEnv)) {
                 createCaches(fleet.baseUrl(), mix);
                 LoadRunner.Outcome outcome = run(fleet.baseUrl(), mix, o.concurrency);
-                report.add(BenchSummary.of(policy, outcome.results(), outcome.wall()));
-                memory(report, fleet, "after " + policy);
-                ttfts.put(policy, outcome.results().stream().filter(RequestResult::ok)
+                report.add(BenchSummary.of(run, outcome.results(), outcome.wall()));
+                memory(report, fleet, "after " + run);
+                ttfts.put(run, outcome.results().stream().filter(RequestResult::ok)
                         .mapToDouble(RequestResult::ttftMs).toArray());
             }
         }
