@@ -45,10 +45,11 @@ $(OBJ)/sim_check122: $(SIM_TEST_SRCS) $(SIM_TEST_HDRS) include/rkllm_abi.h $(DES
 	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude -pthread -DRKLLM_ABI_VERSION=122 -o $@ $(SIM_TEST_SRCS) \
 	  -L$(DEST) -l:librkllm_sim_v12.so -Wl,-rpath,$(abspath $(DEST)) -lm -lpthread
 
+# RUN: a prefix for the check programs (an emulator when cross-built, see check-aarch64).
 check-sim: $(OBJ)/sim_check130 $(OBJ)/sim_check122
 	@rm -rf $(SIM_WORK) && mkdir -p $(SIM_WORK)/130 $(SIM_WORK)/122
-	$(OBJ)/sim_check130 $(SIM_WORK)/130
-	$(OBJ)/sim_check122 $(SIM_WORK)/122
+	$(RUN) $(OBJ)/sim_check130 $(SIM_WORK)/130
+	$(RUN) $(OBJ)/sim_check122 $(SIM_WORK)/122
 
 # Slow (minutes): the same checks under valgrind, leaks and memory errors fail it. SIM_CHECK_QUICK skips timing checks.
 check-sim-valgrind: $(OBJ)/sim_check130 $(OBJ)/sim_check122
