@@ -11,6 +11,8 @@ import dev.npufleet.gateway.jobs.PendingJobs;
 import dev.npufleet.gateway.kafka.BrokerStatus;
 import dev.npufleet.gateway.kafka.EventConsumerLoop;
 import dev.npufleet.gateway.kafka.KafkaBus;
+import dev.npufleet.gateway.kafka.KafkaJobLog;
+import dev.npufleet.gateway.kafka.LookupConsumers;
 import dev.npufleet.gateway.kafka.StateConsumerLoop;
 import dev.npufleet.gateway.kafka.TopicMaintainer;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Jetty's pool (HTTP, never blocked per stream), {@code gateway-events} (owns the
  * events consumer), {@code gateway-state} (caches and workers topics), {@code gateway-admin}
  * (topic creation, broker health), {@code gateway-timers} (request deadlines),
- * {@code gateway-cancels} (cancel sends), plus the Kafka producer's own I/O thread.
+ * {@code gateway-cancels} (cancel sends), {@code gateway-lookup-N} (reading jobs' events back for
+ * asynchronous jobs and batches), plus the Kafka producer's own I/O thread.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -67,6 +70,8 @@ public final class Gateway implements AutoCloseable {
         EventConsumerLoop events = new EventConsumerLoop(config, pending);
         StateConsumerLoop state = new StateConsumerLoop(config, caches, fleet);
         TopicMaintainer topics = new TopicMaintainer(config, broker);
+        LookupConsumers lookups = new LookupConsumers(config);
+        KafkaJobLog jobLog = new KafkaJobLog(config.topics().events(), config.kafkaTimeout(), lookups);
         ScheduledThreadPoolExecutor timers = timerThread();
         FleetRouter router = new FleetRouter(config.routing(), fleet, metrics, System::currentTimeMillis);
         metrics.gauge("gateway.routing.in.flight", "jobs this gateway sent to a board and still waits on",
@@ -80,10 +85,10 @@ public final class Gateway implements AutoCloseable {
         ExchangeServices exchanges = new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(),
                 config.sseKeepAlive(), router);
         GatewayServices services = new GatewayServices(config, exchanges, bus, new ModelCatalog(config.models(), fleet),
-                caches, fleet, router, broker, events::isReady, pool);
+                caches, fleet, router, broker, events::isReady, pool, jobLog);
         // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
         // then the producer, which sends the queued cancels before it closes
-        List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, bus));
+        List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, lookups, bus));
         Server server = HttpServerFactory.create(config, pool, new GatewayHandler(services));
         try {
             server.start();

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Everything a gateway process is configured with, read once from the environment. Immutable;
@@ -47,6 +49,10 @@ import java.util.UUID;
  *       noticed, and its job cancelled, while the job waits in a queue</li>
  *   <li>{@code NPUFLEET_ROUTING} [{@code cache-aware}] and the other {@code NPUFLEET_ROUTING_*} variables: how jobs
  *       are placed on boards, see {@link RoutingSettings}</li>
+ *   <li>{@code NPUFLEET_JOB_TTL} [{@code 24h}]: the deadline of an asynchronous job ({@code POST /v1/jobs}) or a
+ *       batch's jobs, counted from submission, instead of the request timeout: a job not started by then is dropped
+ *       by its worker ({@code deadline_exceeded}). A duration: {@code 24h}, {@code 90m}, {@code 30s}, {@code 500ms},
+ *       {@code 7d}; a bare number is milliseconds</li>
  * </ul>
  */
 public record GatewayConfig(
@@ -64,7 +70,8 @@ public record GatewayConfig(
         Duration workerStaleAfter,
         Duration sseKeepAlive,
         RoutingSettings routing,
-        Map<String, String> kafkaProperties) {
+        Map<String, String> kafkaProperties,
+        Duration jobTtl) {
 
     public static final String DEFAULT_MODEL = "qwen3-0.6b-sim";
 
@@ -80,6 +87,7 @@ public record GatewayConfig(
         gatewayId = blankToDefault(gatewayId, defaultGatewayId());
         routing = routing == null ? RoutingSettings.defaults() : routing;
         kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
+        jobTtl = jobTtl == null ? Duration.ofHours(24) : jobTtl;
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("NPUFLEET_HTTP_PORT must be 0-65535, was " + httpPort);
         }
@@ -90,6 +98,7 @@ public record GatewayConfig(
         requirePositive("NPUFLEET_KAFKA_TIMEOUT_MS", kafkaTimeout.toMillis());
         requirePositive("NPUFLEET_WORKER_STALE_MS", workerStaleAfter.toMillis());
         requirePositive("NPUFLEET_SSE_KEEPALIVE_MS", sseKeepAlive.toMillis());
+        requirePositive("NPUFLEET_JOB_TTL", jobTtl.toMillis());
         models.forEach(m -> {
             if (m.isBlank()) {
                 throw new IllegalArgumentException("NPUFLEET_MODELS holds an empty model id");
@@ -124,7 +133,8 @@ public record GatewayConfig(
                 Duration.ofMillis(longVar(env, "NPUFLEET_WORKER_STALE_MS", 15_000)),
                 Duration.ofMillis(longVar(env, "NPUFLEET_SSE_KEEPALIVE_MS", 10_000)),
                 RoutingSettings.fromEnv(env),
-                kafkaPassThrough(env));
+                kafkaPassThrough(env),
+                durationVar(env, "NPUFLEET_JOB_TTL", Duration.ofHours(24)));
     }
 
     /**
@@ -155,7 +165,7 @@ public record GatewayConfig(
                 + "ms maxBodyBytes=" + maxBodyBytes + " defaultMaxTokens=" + defaultMaxTokens + " kafkaTimeout="
                 + kafkaTimeout.toMillis() + "ms jobPartitions=" + jobPartitions + " workerStaleAfter="
                 + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms "
-                + routing.describe() + " kafka=" + maskedKafkaProperties();
+                + "jobTtl=" + jobTtl + " " + routing.describe() + " kafka=" + maskedKafkaProperties();
     }
 
     private Map<String, String> maskedKafkaProperties() {
@@ -195,6 +205,35 @@ public record GatewayConfig(
             throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", e);
         }
     }
+
+    /** {@code 24h}, {@code 90m}, {@code 30s}, {@code 500ms}, {@code 7d}; a bare number is milliseconds. */
+    private static Duration durationVar(Map<String, String> env, String name, Duration fallback) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        Matcher m = DURATION.matcher(value.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + " must be a duration such as 24h, 90m, 30s or 500ms, was '"
+                    + value + "'");
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " is out of range: " + value, e);
+        }
+        String unit = m.group(2) == null ? "ms" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     private static void requirePositive(String name, long value) {
         if (value <= 0) {

@@ -30,6 +30,18 @@ class GatewayConfigTest {
         assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.gatewayId()).isNotBlank();
         assertThat(config.routing()).isEqualTo(RoutingSettings.defaults());
+        assertThat(config.jobTtl()).isEqualTo(Duration.ofHours(24));
+    }
+
+    @Test
+    void shouldReadTheJobTtlAsADurationWithAUnit() {
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "90m")).jobTtl()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "2d")).jobTtl()).isEqualTo(Duration.ofDays(2));
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "1500")).jobTtl()).isEqualTo(Duration.ofMillis(1500));
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "soon")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_JOB_TTL");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "0h")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_JOB_TTL");
     }
 
     @Test
@@ -113,7 +125,7 @@ class GatewayConfigTest {
     @Test
     void shouldCopyTheModelList() {
         List<String> models = new java.util.ArrayList<>(List.of("m"));
-        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null, null);
+        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null, null, null);
         models.add("other");
 
         assertThat(config.models()).containsExactly("m");

@@ -10,10 +10,11 @@ import java.util.Objects;
  * it is the offset, in Unicode code points, of the chunk's first character within the answer.
  * A job re-run after a crash produces the same text (same seed), so a consumer that has
  * delivered {@code n} code points drops what lies before {@code n} whatever the chunking of
- * the re-run. For {@code FINISH} it is the answer's length; for {@code STARTED} and
- * {@code ERROR} it is 0.
+ * the re-run. For {@code FINISH} it is the answer's length; for {@code ACCEPTED}, {@code STARTED}
+ * and {@code ERROR} it is 0.
  *
- * @param attempt counts how many times a worker started this job (1 = first)
+ * @param attempt counts how many times a worker started this job (1 = first); 0 in {@code ACCEPTED}
+ * @param accepted what an {@code ACCEPTED} event records about an asynchronous job; null otherwise
  */
 public record Event(
         int v,
@@ -28,7 +29,8 @@ public record Event(
         Timings timings,
         ErrorInfo error,
         CacheBuild cacheBuild,
-        long timestamp) {
+        long timestamp,
+        JobAccepted accepted) {
 
     public Event {
         Objects.requireNonNull(jobId, "job_id");
@@ -38,25 +40,35 @@ public record Event(
         }
     }
 
+    /**
+     * Published by the gateway that accepted an asynchronous job, after the job itself was
+     * acknowledged: tells "queued" from "unknown" for any gateway that looks the job up.
+     */
+    public static Event accepted(String jobId, JobAccepted accepted) {
+        Objects.requireNonNull(accepted, "accepted");
+        return new Event(Protocol.VERSION, jobId, EventType.ACCEPTED, 0, null, 0, null, null, null, null, null, null,
+                System.currentTimeMillis(), accepted);
+    }
+
     public static Event started(String jobId, String worker, int attempt, Timings timings) {
         return new Event(Protocol.VERSION, jobId, EventType.STARTED, 0, worker, attempt, null, null, null, timings,
-                null, null, System.currentTimeMillis());
+                null, null, System.currentTimeMillis(), null);
     }
 
     public static Event chunk(String jobId, String worker, int attempt, long seq, String text) {
         return new Event(Protocol.VERSION, jobId, EventType.CHUNK, seq, worker, attempt, text, null, null, null,
-                null, null, System.currentTimeMillis());
+                null, null, System.currentTimeMillis(), null);
     }
 
     public static Event finish(String jobId, String worker, int attempt, long length, String finishReason,
             Usage usage, Timings timings, CacheBuild cacheBuild) {
         return new Event(Protocol.VERSION, jobId, EventType.FINISH, length, worker, attempt, null, finishReason,
-                usage, timings, null, cacheBuild, System.currentTimeMillis());
+                usage, timings, null, cacheBuild, System.currentTimeMillis(), null);
     }
 
     public static Event error(String jobId, String worker, int attempt, ErrorInfo error) {
         return new Event(Protocol.VERSION, jobId, EventType.ERROR, 0, worker, attempt, null, null, null, null,
-                error, null, System.currentTimeMillis());
+                error, null, System.currentTimeMillis(), null);
     }
 
     /** Code points in {@code text} (0 for events without text). */

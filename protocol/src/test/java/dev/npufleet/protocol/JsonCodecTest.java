@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonCodecTest {
@@ -70,6 +71,30 @@ class JsonCodecTest {
         }
         assertThat(usage.cacheHit()).isTrue();
         assertThat(usage.totalTokens()).isEqualTo(120);
+    }
+
+    @Test
+    void shouldRoundTripAnAcceptedEventAndLeaveItsFieldsOutOfWorkerEvents() {
+        Event accepted = Event.accepted("j", new JobAccepted("/v1/chat/completions", "m", "coding",
+                Map.of("team", "search"), 1_700_000_000_000L, 1_700_086_400_000L));
+
+        String json = JsonCodec.encodeToString(accepted);
+
+        assertThat(json).contains("\"type\":\"ACCEPTED\"", "\"endpoint\":\"/v1/chat/completions\"",
+                "\"metadata\":{\"team\":\"search\"}", "\"created_at\":1700000000000");
+        assertThat(JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), Event.class)).isEqualTo(accepted);
+        assertThat(JsonCodec.encodeToString(Event.chunk("j", "w", 1, 0, "x"))).doesNotContain("accepted");
+    }
+
+    @Test
+    void shouldReadAnEventWrittenBeforeAcceptedExisted() {
+        String json = "{\"v\":1,\"job_id\":\"j\",\"type\":\"CHUNK\",\"seq\":3,\"worker\":\"w\",\"attempt\":1,"
+                + "\"text\":\"abc\",\"timestamp\":5}";
+
+        Event event = JsonCodec.decode(json.getBytes(StandardCharsets.UTF_8), Event.class);
+
+        assertThat(event.accepted()).isNull();
+        assertThat(event.text()).isEqualTo("abc");
     }
 
     @Test

@@ -16,8 +16,10 @@ import org.apache.kafka.common.KafkaException;
  *   <caption>statuses</caption>
  *   <tr><td>400</td><td>malformed JSON, a missing or invalid field, {@code n > 1}, a bad cache name,
  *       a worker's {@code invalid_request} before the stream started</td></tr>
- *   <tr><td>404</td><td>unknown path, unknown model, unknown cache (also the worker's {@code cache_not_found})</td></tr>
+ *   <tr><td>404</td><td>unknown path, unknown model, unknown cache (also the worker's {@code cache_not_found}),
+ *       unknown job, batch or file id</td></tr>
  *   <tr><td>405</td><td>known path, wrong method</td></tr>
+ *   <tr><td>409</td><td>a call the object's state forbids (cancelling a job that completed)</td></tr>
  *   <tr><td>413</td><td>body over {@code NPUFLEET_MAX_BODY_BYTES}</td></tr>
  *   <tr><td>500</td><td>worker {@code runtime_error}, {@code poison_job}, {@code malformed_job}, {@code internal};
  *       a bug in the gateway</td></tr>
@@ -63,6 +65,16 @@ public final class ErrorMapping {
 
     public static ApiError pathNotFound(String method, String path) {
         return new ApiError(404, INVALID_REQUEST, "not_found", null, "Invalid URL (" + method + " " + path + ")");
+    }
+
+    /** An id (job, batch, file) this fleet does not know, in a known path. */
+    public static ApiError notFound(String what, String id) {
+        return new ApiError(404, INVALID_REQUEST, "not_found", null, "No " + what + " with id '" + id + "' found.");
+    }
+
+    /** The object is in a state that does not allow the call (cancelling a completed job). */
+    public static ApiError conflict(String code, String message) {
+        return new ApiError(409, INVALID_REQUEST, code, null, message);
     }
 
     public static ApiError methodNotAllowed(String method, String path) {

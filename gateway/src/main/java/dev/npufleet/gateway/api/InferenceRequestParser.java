@@ -30,7 +30,11 @@ public final class InferenceRequestParser {
 
     /** @throws ApiException (400) naming the field at fault */
     public InferenceRequest parse(byte[] body, JobKind kind) {
-        ObjectNode root = JsonFields.parseObject(body);
+        return parse(JsonFields.parseObject(body), kind);
+    }
+
+    /** The same checks on a body already parsed (the {@code body} of an asynchronous job or a batch line). */
+    public InferenceRequest parse(ObjectNode root, JobKind kind) {
         String model = JsonFields.requiredString(root, "model", "model");
         if (model.isBlank()) {
             throw ErrorMapping.invalidField("model", "'model' must not be empty.").toException();

@@ -31,6 +31,7 @@ public final class GatewayHandler extends Handler.Abstract {
         InferenceEndpoint completions = new InferenceEndpoint(services, JobKind.COMPLETION);
         CacheEndpoint caches = new CacheEndpoint(services);
         InfoEndpoints info = new InfoEndpoints(services);
+        AsyncJobEndpoint jobs = new AsyncJobEndpoint(services);
         this.routes = new Routes()
                 .add("POST", "/v1/chat/completions", "chat_completions", chat::handle)
                 .add("POST", "/v1/completions", "completions", completions::handle)
@@ -40,6 +41,9 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("GET", "/v1/cache/{model}", "cache_list", caches::list)
                 .add("GET", "/v1/cache/{model}/{name}", "cache_get", caches::get)
                 .add("DELETE", "/v1/cache/{model}/{name}", "cache_delete", caches::delete)
+                .add("POST", "/v1/jobs", "job_create", jobs::create)
+                .add("GET", "/v1/jobs/{id}", "job_get", jobs::get)
+                .add("POST", "/v1/jobs/{id}/cancel", "job_cancel", jobs::cancel)
                 .add("GET", "/health", "health", info::health)
                 .add("GET", "/ready", "ready", info::ready)
                 .add("GET", "/metrics", "metrics", info::metrics);

@@ -5,6 +5,7 @@ import dev.npufleet.gateway.fleet.CacheView;
 import dev.npufleet.gateway.fleet.FleetView;
 import dev.npufleet.gateway.fleet.ModelCatalog;
 import dev.npufleet.gateway.jobs.JobBus;
+import dev.npufleet.gateway.jobs.JobLog;
 import dev.npufleet.gateway.kafka.BrokerStatus;
 import dev.npufleet.gateway.routing.Router;
 import java.util.concurrent.Executor;
@@ -16,6 +17,7 @@ import java.util.function.BooleanSupplier;
  *
  * @param eventsReady true once the events topic is being read, i.e. a job's answer can be heard
  * @param executor runs work that must leave a Kafka callback thread (Jetty's thread pool)
+ * @param jobLog reads jobs' events back from the log (asynchronous jobs, batches)
  */
 public record GatewayServices(
         GatewayConfig config,
@@ -27,5 +29,6 @@ public record GatewayServices(
         Router router,
         BrokerStatus broker,
         BooleanSupplier eventsReady,
-        Executor executor) {
+        Executor executor,
+        JobLog jobLog) {
 }

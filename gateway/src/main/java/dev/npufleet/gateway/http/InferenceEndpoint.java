@@ -5,11 +5,8 @@ import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
 import dev.npufleet.gateway.api.InferenceRequestParser;
 import dev.npufleet.gateway.routing.RouteDecision;
-import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.Job;
-import dev.npufleet.protocol.JobIds;
 import dev.npufleet.protocol.JobKind;
-import dev.npufleet.protocol.Protocol;
 import dev.npufleet.protocol.RoutingKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +26,13 @@ final class InferenceEndpoint {
     private final GatewayServices services;
     private final JobKind kind;
     private final InferenceRequestParser parser;
+    private final JobFactory jobs;
 
     InferenceEndpoint(GatewayServices services, JobKind kind) {
         this.services = services;
         this.kind = kind;
         this.parser = new InferenceRequestParser(services.config().defaultMaxTokens());
+        this.jobs = new JobFactory(services);
     }
 
     void handle(HttpCall call) {
@@ -41,14 +40,10 @@ final class InferenceEndpoint {
     }
 
     private void submit(HttpCall call, InferenceRequest request) {
-        if (!services.models().serves(request.model())) {
-            throw ErrorMapping.modelNotFound(request.model()).toException();
-        }
-        CacheDefinition cache = request.cacheName() == null ? null : cache(request.model(), request.cacheName());
+        Job job = jobs.job(request, services.config().requestTimeout());
         if (!services.eventsReady().getAsBoolean()) {
             throw ErrorMapping.brokerUnavailable("not connected to the broker yet").toException();
         }
-        Job job = job(request, cache);
         String key = RoutingKeys.forJob(job);
         RouteDecision route = services.router().route(job, key);
         routeHeaders(call, job, key, route);
@@ -81,19 +76,5 @@ final class InferenceEndpoint {
         if (Double.isFinite(route.estimatedTtftMs())) {
             call.response().getHeaders().put(ESTIMATE_HEADER, Long.toString(Math.round(route.estimatedTtftMs())));
         }
-    }
-
-    private CacheDefinition cache(String model, String name) {
-        return services.caches().find(model, name, System.currentTimeMillis()).orElseThrow(() ->
-                (services.caches().isReady()
-                        ? ErrorMapping.cacheNotFound(model, name, "use_cache")
-                        : ErrorMapping.brokerUnavailable("cache definitions are still loading")).toException());
-    }
-
-    private Job job(InferenceRequest request, CacheDefinition cache) {
-        long now = System.currentTimeMillis();
-        return new Job(Protocol.VERSION, JobIds.newId(), request.model(), kind, request.messages(),
-                request.prompt(), cache == null ? null : Job.CacheRef.of(cache), request.params(),
-                services.config().topics().events(), now, now + services.config().requestTimeout().toMillis());
     }
 }

@@ -67,6 +67,9 @@ public abstract class JobExchange implements JobListener {
     @Override
     public final void onEvent(Event event) {
         switch (event.type()) {
+            case ACCEPTED -> {
+                // the gateway's own record of an asynchronous job; nothing for a waiting request
+            }
             case STARTED -> {
                 worker = event.worker();
                 services.routing().started(jobId, event.worker());

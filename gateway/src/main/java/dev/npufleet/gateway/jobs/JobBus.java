@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.jobs;
 
 import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,20 @@ public interface JobBus extends Canceller {
      * @return completes when the broker acknowledged the job
      */
     CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition);
+
+    /**
+     * Publishes an event the gateway itself writes (an asynchronous job's ACCEPTED) to the events topic, keyed by
+     * the job id with Kafka's default partitioner, like the workers' events, so that it lands in the job's partition.
+     *
+     * @return completes when the broker acknowledged it
+     */
+    CompletableFuture<Void> publishEvent(Event event);
+
+    /**
+     * Publishes a cancel to the control topic and reports the broker's acknowledgement; for a client's explicit
+     * cancel, which must not be lost silently ({@link #cancel} is fire and forget).
+     */
+    CompletableFuture<Void> publishCancel(String jobId, String reason);
 
     /** Publishes a definition to the caches topic. @return its offset, once acknowledged */
     CompletableFuture<Long> publishCacheDefinition(CacheDefinition definition);

@@ -5,6 +5,7 @@ import dev.npufleet.gateway.jobs.JobBus;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.CancelRequest;
+import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Topics;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes jobs, cancels and cache definitions through one idempotent producer (thread-safe,
+ * Publishes jobs, cancels, cache definitions and the gateway's own events (ACCEPTED) through one idempotent producer (thread-safe,
  * shared by all requests). {@code send} blocks at most {@code max.block.ms} (the Kafka timeout) when
  * metadata is missing; cancels go through a single sender thread, because they are issued from
  * threads that must not block at all (the events consumer, the timer, selector callbacks).
@@ -99,9 +100,23 @@ public final class KafkaBus implements JobBus, AutoCloseable {
     }
 
     @Override
+    public CompletableFuture<Void> publishEvent(Event event) {
+        return send(new ProducerRecord<>(topics.events(), event.jobId(), JsonCodec.encode(event)), "event")
+                .thenApply(metadata -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishCancel(String jobId, String reason) {
+        return send(cancelRecord(jobId, reason), "cancel").thenApply(metadata -> null);
+    }
+
+    private ProducerRecord<String, byte[]> cancelRecord(String jobId, String reason) {
+        return new ProducerRecord<>(topics.control(), jobId, JsonCodec.encode(CancelRequest.of(jobId, reason)));
+    }
+
+    @Override
     public void cancel(String jobId, String reason) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.control(), jobId,
-                JsonCodec.encode(CancelRequest.of(jobId, reason)));
+        ProducerRecord<String, byte[]> record = cancelRecord(jobId, reason);
         try {
             cancelSender.execute(() -> send(record, "cancel").whenComplete((metadata, failure) -> {
                 if (failure != null) {
@@ -113,7 +128,8 @@ public final class KafkaBus implements JobBus, AutoCloseable {
         }
     }
 
-    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record, String kind) {
+    /** Sends any record (files, batches) through the shared producer. @param kind the metrics label */
+    CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record, String kind) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         long start = System.nanoTime();
         try {

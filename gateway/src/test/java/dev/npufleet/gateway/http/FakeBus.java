@@ -2,6 +2,7 @@ package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.jobs.JobBus;
 import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import java.util.List;
 import java.util.OptionalInt;
@@ -22,7 +23,11 @@ final class FakeBus implements JobBus {
     final List<CacheDefinition> definitions = new CopyOnWriteArrayList<>();
     final List<String> deletions = new CopyOnWriteArrayList<>();
     private final AtomicLong offsets = new AtomicLong();
+    /** Events the gateway published itself (ACCEPTED), in order. */
+    final List<Event> events = new CopyOnWriteArrayList<>();
     volatile RuntimeException failure;
+    /** Fails only event publishing: the job is acknowledged, its ACCEPTED is not. */
+    volatile RuntimeException eventFailure;
 
     @Override
     public CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition) {
@@ -49,6 +54,24 @@ final class FakeBus implements JobBus {
         }
         deletions.add(CacheDefinition.key(model, name));
         return CompletableFuture.completedFuture(offsets.getAndIncrement());
+    }
+
+    @Override
+    public CompletableFuture<Void> publishEvent(Event event) {
+        if (failure != null || eventFailure != null) {
+            return CompletableFuture.failedFuture(failure != null ? failure : eventFailure);
+        }
+        events.add(event);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishCancel(String jobId, String reason) {
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        cancels.add(jobId + ":" + reason);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

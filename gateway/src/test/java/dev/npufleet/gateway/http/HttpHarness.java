@@ -31,6 +31,7 @@ final class HttpHarness implements AutoCloseable {
     static final String MODEL = "test-model";
 
     final FakeBus bus = new FakeBus();
+    final FakeJobLog jobLog = new FakeJobLog(bus);
     final PendingJobs pending = new PendingJobs();
     final CacheView caches = new CacheView();
     final FleetView fleet = new FleetView(Duration.ofSeconds(15));
@@ -54,7 +55,7 @@ final class HttpHarness implements AutoCloseable {
         GatewayServices services = new GatewayServices(config,
                 new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive(),
                         router),
-                bus, new ModelCatalog(config.models(), fleet), caches, fleet, router, broker, eventsReady::get, pool);
+                bus, new ModelCatalog(config.models(), fleet), caches, fleet, router, broker, eventsReady::get, pool, jobLog);
         server = HttpServerFactory.create(config, pool, new GatewayHandler(services));
         server.start();
     }
@@ -72,10 +73,18 @@ final class HttpHarness implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+        return client.send(request(method, path, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpRequest request(String method, String path, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json");
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return b.build();
+    }
+
+    HttpClient client() {
+        return client;
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -87,6 +96,12 @@ final class HttpHarness implements AutoCloseable {
         HttpRequest request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A worker's event: appended to the events log (for lookups) and handed over as the events consumer would. */
+    void publish(Event event) {
+        jobLog.append(event);
+        pending.dispatch(event);
     }
 
     /** Hands an event to the gateway as the events-consumer thread would. */

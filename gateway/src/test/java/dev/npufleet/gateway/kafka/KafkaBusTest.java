@@ -7,7 +7,9 @@ import dev.npufleet.gateway.metrics.GatewayMetrics;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.CancelRequest;
 import dev.npufleet.protocol.ChatMessage;
+import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.JobIds;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.JsonCodec;
@@ -15,6 +17,7 @@ import dev.npufleet.protocol.Protocol;
 import dev.npufleet.protocol.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -124,5 +127,34 @@ class KafkaBusTest {
         assertThat(producer.history()).extracting(ProducerRecord::topic).containsOnly("t.npu.caches");
         assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("m/c", "m/c");
         assertThat(producer.history().get(1).value()).isNull();
+    }
+
+    @Test
+    void shouldPublishAnAcceptedEventKeyedByJobIdForTheDefaultPartitioner() {
+        String id = JobIds.newId();
+        Event accepted = Event.accepted(id, new JobAccepted("/v1/completions", "m", null, Map.of(), 1, 2));
+
+        CompletableFuture<Void> acked = bus.publishEvent(accepted);
+        producer.completeNext();
+
+        ProducerRecord<String, byte[]> record = producer.history().get(0);
+        assertThat(acked).isCompleted();
+        assertThat(record.topic()).isEqualTo("t.npu.events");
+        assertThat(record.key()).isEqualTo(id);
+        assertThat(record.partition()).as("the key hash, like the workers' events of the job").isNull();
+        assertThat(JsonCodec.decode(record.value(), Event.class)).isEqualTo(accepted);
+    }
+
+    @Test
+    void shouldReportWhetherAnExplicitCancelWasAcknowledged() {
+        CompletableFuture<Void> ok = bus.publishCancel("job-1", "cancelled by client");
+        producer.completeNext();
+        CompletableFuture<Void> lost = bus.publishCancel("job-2", "cancelled by client");
+        producer.errorNext(new TimeoutException("Expiring 1 record(s)"));
+
+        assertThat(ok).isCompleted();
+        assertThat(lost).isCompletedExceptionally();
+        assertThat(producer.history()).extracting(ProducerRecord::topic).containsOnly("t.npu.control");
+        assertThat(producer.history()).extracting(ProducerRecord::key).containsExactly("job-1", "job-2");
     }
 }

@@ -1,0 +1,44 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.ErrorMapping;
+import dev.npufleet.gateway.api.InferenceRequest;
+import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobIds;
+import dev.npufleet.protocol.Protocol;
+import java.time.Duration;
+
+/**
+ * Turns a validated request into a {@link Job}: checks the model is served, resolves a named cache
+ * to its definition, sets the reply topic and the deadline. Shared by the synchronous endpoints,
+ * asynchronous jobs and batches. Immutable; any thread.
+ */
+final class JobFactory {
+    private final GatewayServices services;
+
+    JobFactory(GatewayServices services) {
+        this.services = services;
+    }
+
+    /**
+     * @param ttl the job's deadline from now
+     * @throws dev.npufleet.gateway.api.ApiException 404 for an unknown model or cache, 503 while caches load
+     */
+    Job job(InferenceRequest request, Duration ttl) {
+        if (!services.models().serves(request.model())) {
+            throw ErrorMapping.modelNotFound(request.model()).toException();
+        }
+        CacheDefinition cache = request.cacheName() == null ? null : cache(request.model(), request.cacheName());
+        long now = System.currentTimeMillis();
+        return new Job(Protocol.VERSION, JobIds.newId(), request.model(), request.kind(), request.messages(),
+                request.prompt(), cache == null ? null : Job.CacheRef.of(cache), request.params(),
+                services.config().topics().events(), now, now + ttl.toMillis());
+    }
+
+    private CacheDefinition cache(String model, String name) {
+        return services.caches().find(model, name, System.currentTimeMillis()).orElseThrow(() ->
+                (services.caches().isReady()
+                        ? ErrorMapping.cacheNotFound(model, name, "use_cache")
+                        : ErrorMapping.brokerUnavailable("cache definitions are still loading")).toException());
+    }
+}

@@ -1,0 +1,56 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.jobs.JobLog;
+import dev.npufleet.gateway.jobs.JobProgress;
+import dev.npufleet.gateway.jobs.JobSnapshot;
+import dev.npufleet.protocol.Event;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory events log: the events the gateway published itself ({@link FakeBus#events}) and
+ * those the test appends as a worker would, in order, folded the way the Kafka reader folds them.
+ */
+final class FakeJobLog implements JobLog {
+    private final FakeBus bus;
+    private final List<Event> workerEvents = new CopyOnWriteArrayList<>();
+    volatile RuntimeException failure;
+    /** Lookups made so far. */
+    final AtomicInteger reads = new AtomicInteger();
+
+    FakeJobLog(FakeBus bus) {
+        this.bus = bus;
+    }
+
+    void append(Event event) {
+        workerEvents.add(event);
+    }
+
+    @Override
+    public CompletableFuture<JobSnapshot> read(String jobId) {
+        return readAll(List.of(jobId), 0).thenApply(all -> all.get(jobId));
+    }
+
+    @Override
+    public CompletableFuture<Map<String, JobSnapshot>> readAll(Collection<String> jobIds, long fromMillis) {
+        reads.incrementAndGet();
+        if (failure != null) {
+            return CompletableFuture.failedFuture(failure);
+        }
+        List<Event> log = new ArrayList<>(bus.events);
+        log.addAll(workerEvents);
+        Map<String, JobSnapshot> out = new LinkedHashMap<>();
+        for (String id : jobIds) {
+            JobProgress progress = new JobProgress(id);
+            log.stream().filter(e -> e.jobId().equals(id)).forEach(progress::accept);
+            out.put(id, progress.snapshot());
+        }
+        return CompletableFuture.supplyAsync(() -> out);
+    }
+}
