@@ -10,7 +10,9 @@ import dev.npufleet.gateway.http.HttpServerFactory;
 import dev.npufleet.gateway.jobs.PendingJobs;
 import dev.npufleet.gateway.kafka.BrokerStatus;
 import dev.npufleet.gateway.kafka.EventConsumerLoop;
+import dev.npufleet.gateway.kafka.KafkaBatchStore;
 import dev.npufleet.gateway.kafka.KafkaBus;
+import dev.npufleet.gateway.kafka.KafkaFileStore;
 import dev.npufleet.gateway.kafka.KafkaJobLog;
 import dev.npufleet.gateway.kafka.LookupConsumers;
 import dev.npufleet.gateway.kafka.StateConsumerLoop;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: Jetty's pool (HTTP, never blocked per stream), {@code gateway-events} (owns the
  * events consumer), {@code gateway-state} (caches and workers topics), {@code gateway-admin}
  * (topic creation, broker health), {@code gateway-timers} (request deadlines),
- * {@code gateway-cancels} (cancel sends), {@code gateway-lookup-N} (reading jobs' events back for
- * asynchronous jobs and batches), plus the Kafka producer's own I/O thread.
+ * {@code gateway-cancels} (cancel sends), {@code gateway-lookup-N} (reading jobs' events, files and
+ * batches back for asynchronous jobs and batches), plus the Kafka producer's own I/O thread.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
@@ -85,7 +87,9 @@ public final class Gateway implements AutoCloseable {
         ExchangeServices exchanges = new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(),
                 config.sseKeepAlive(), router);
         GatewayServices services = new GatewayServices(config, exchanges, bus, new ModelCatalog(config.models(), fleet),
-                caches, fleet, router, broker, events::isReady, pool, jobLog);
+                caches, fleet, router, broker, events::isReady, pool, jobLog,
+                new KafkaFileStore(bus, lookups, config.topics().files(), config.kafkaTimeout()),
+                new KafkaBatchStore(bus, lookups, config.topics().batches(), config.kafkaTimeout()));
         // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
         // then the producer, which sends the queued cancels before it closes
         List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, lookups, bus));

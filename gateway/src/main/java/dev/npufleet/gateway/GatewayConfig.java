@@ -53,6 +53,8 @@ import java.util.regex.Pattern;
  *       batch's jobs, counted from submission, instead of the request timeout: a job not started by then is dropped
  *       by its worker ({@code deadline_exceeded}). A duration: {@code 24h}, {@code 90m}, {@code 30s}, {@code 500ms},
  *       {@code 7d}; a bare number is milliseconds</li>
+ *   <li>{@code NPUFLEET_MAX_FILE_BYTES} [{@code 16777216}, also the most]: larger uploads to {@code POST /v1/files}
+ *       get 413 (a file is one record of the files topic)</li>
  * </ul>
  */
 public record GatewayConfig(
@@ -71,9 +73,12 @@ public record GatewayConfig(
         Duration sseKeepAlive,
         RoutingSettings routing,
         Map<String, String> kafkaProperties,
-        Duration jobTtl) {
+        Duration jobTtl,
+        int maxFileBytes) {
 
     public static final String DEFAULT_MODEL = "qwen3-0.6b-sim";
+    /** The largest upload the files topic takes (one record per file). */
+    public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
     public GatewayConfig {
         bootstrapServers = blankToDefault(bootstrapServers, "localhost:9092");
@@ -88,6 +93,11 @@ public record GatewayConfig(
         routing = routing == null ? RoutingSettings.defaults() : routing;
         kafkaProperties = kafkaProperties == null ? Map.of() : Map.copyOf(kafkaProperties);
         jobTtl = jobTtl == null ? Duration.ofHours(24) : jobTtl;
+        maxFileBytes = maxFileBytes == 0 ? MAX_FILE_BYTES : maxFileBytes;
+        if (maxFileBytes < 0 || maxFileBytes > MAX_FILE_BYTES) {
+            throw new IllegalArgumentException("NPUFLEET_MAX_FILE_BYTES must be 1-" + MAX_FILE_BYTES + ", was "
+                    + maxFileBytes);
+        }
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("NPUFLEET_HTTP_PORT must be 0-65535, was " + httpPort);
         }
@@ -134,7 +144,8 @@ public record GatewayConfig(
                 Duration.ofMillis(longVar(env, "NPUFLEET_SSE_KEEPALIVE_MS", 10_000)),
                 RoutingSettings.fromEnv(env),
                 kafkaPassThrough(env),
-                durationVar(env, "NPUFLEET_JOB_TTL", Duration.ofHours(24)));
+                durationVar(env, "NPUFLEET_JOB_TTL", Duration.ofHours(24)),
+                intVar(env, "NPUFLEET_MAX_FILE_BYTES", MAX_FILE_BYTES));
     }
 
     /**
@@ -165,7 +176,8 @@ public record GatewayConfig(
                 + "ms maxBodyBytes=" + maxBodyBytes + " defaultMaxTokens=" + defaultMaxTokens + " kafkaTimeout="
                 + kafkaTimeout.toMillis() + "ms jobPartitions=" + jobPartitions + " workerStaleAfter="
                 + workerStaleAfter.toMillis() + "ms sseKeepAlive=" + sseKeepAlive.toMillis() + "ms "
-                + "jobTtl=" + jobTtl + " " + routing.describe() + " kafka=" + maskedKafkaProperties();
+                + "jobTtl=" + jobTtl + " maxFileBytes=" + maxFileBytes + " " + routing.describe() + " kafka="
+                + maskedKafkaProperties();
     }
 
     private Map<String, String> maskedKafkaProperties() {

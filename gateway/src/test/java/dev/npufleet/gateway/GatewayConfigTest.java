@@ -31,6 +31,16 @@ class GatewayConfigTest {
         assertThat(config.gatewayId()).isNotBlank();
         assertThat(config.routing()).isEqualTo(RoutingSettings.defaults());
         assertThat(config.jobTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.maxFileBytes()).isEqualTo(16 * 1024 * 1024);
+    }
+
+    @Test
+    void shouldBoundTheUploadSizeByWhatTheFilesTopicTakes() {
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_MAX_FILE_BYTES", "1024")).maxFileBytes()).isEqualTo(1024);
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_MAX_FILE_BYTES", "16777217")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_MAX_FILE_BYTES");
+        assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_MAX_FILE_BYTES", "-1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_MAX_FILE_BYTES");
     }
 
     @Test
@@ -125,7 +135,7 @@ class GatewayConfigTest {
     @Test
     void shouldCopyTheModelList() {
         List<String> models = new java.util.ArrayList<>(List.of("m"));
-        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null, null, null);
+        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null, null, null, 0);
         models.add("other");
 
         assertThat(config.models()).containsExactly("m");

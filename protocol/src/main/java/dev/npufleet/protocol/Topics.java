@@ -57,4 +57,17 @@ public record Topics(String prefix) {
     public String dlq() {
         return prefix + "npu.dlq";
     }
+
+    /**
+     * Compacted: files uploaded for batches (key = file id; value = the file's raw bytes, its name,
+     * purpose and creation time in headers; tombstone = deleted).
+     */
+    public String files() {
+        return prefix + "npu.files";
+    }
+
+    /** Compacted: batches (key = batch id; value = its {@link BatchRecord}, the latest one wins). */
+    public String batches() {
+        return prefix + "npu.batches";
+    }
 }

@@ -20,7 +20,8 @@ import org.apache.kafka.common.KafkaException;
  *       unknown job, batch or file id</td></tr>
  *   <tr><td>405</td><td>known path, wrong method</td></tr>
  *   <tr><td>409</td><td>a call the object's state forbids (cancelling a job that completed)</td></tr>
- *   <tr><td>413</td><td>body over {@code NPUFLEET_MAX_BODY_BYTES}</td></tr>
+ *   <tr><td>413</td><td>body over {@code NPUFLEET_MAX_BODY_BYTES}, upload over {@code NPUFLEET_MAX_FILE_BYTES}, a
+ *       record the broker refuses as too large</td></tr>
  *   <tr><td>500</td><td>worker {@code runtime_error}, {@code poison_job}, {@code malformed_job}, {@code internal};
  *       a bug in the gateway</td></tr>
  *   <tr><td>502</td><td>worker {@code model_not_served} and codes this gateway does not know</td></tr>
@@ -87,6 +88,11 @@ public final class ErrorMapping {
                 "The request body is larger than " + maxBytes + " bytes.");
     }
 
+    public static ApiError fileTooLarge(long maxBytes) {
+        return new ApiError(413, INVALID_REQUEST, "file_too_large", "file",
+                "The file is larger than " + maxBytes + " bytes.");
+    }
+
     public static ApiError brokerUnavailable(String detail) {
         return new ApiError(503, SERVER_ERROR, "broker_unavailable", null,
                 "The fleet's message broker is unavailable; try again later (" + detail + ").");
@@ -126,6 +132,10 @@ public final class ErrorMapping {
         Throwable t = unwrap(failure);
         if (t instanceof ApiException api) {
             return api.error();
+        }
+        if (t instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+            return new ApiError(413, INVALID_REQUEST, "file_too_large", null,
+                    "The record is larger than the broker takes: " + t.getMessage());
         }
         if (t instanceof KafkaException || t instanceof java.util.concurrent.TimeoutException) {
             return brokerUnavailable(t.getClass().getSimpleName() + ": " + t.getMessage());

@@ -32,6 +32,9 @@ public final class GatewayHandler extends Handler.Abstract {
         CacheEndpoint caches = new CacheEndpoint(services);
         InfoEndpoints info = new InfoEndpoints(services);
         AsyncJobEndpoint jobs = new AsyncJobEndpoint(services);
+        BatchViews batchViews = new BatchViews(services);
+        FilesEndpoint files = new FilesEndpoint(services, batchViews);
+        BatchEndpoint batches = new BatchEndpoint(services, batchViews);
         this.routes = new Routes()
                 .add("POST", "/v1/chat/completions", "chat_completions", chat::handle)
                 .add("POST", "/v1/completions", "completions", completions::handle)
@@ -44,6 +47,14 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("POST", "/v1/jobs", "job_create", jobs::create)
                 .add("GET", "/v1/jobs/{id}", "job_get", jobs::get)
                 .add("POST", "/v1/jobs/{id}/cancel", "job_cancel", jobs::cancel)
+                .add("POST", "/v1/files", "file_upload", files::upload)
+                .add("GET", "/v1/files/{id}", "file_get", files::get)
+                .add("GET", "/v1/files/{id}/content", "file_content", files::content)
+                .add("DELETE", "/v1/files/{id}", "file_delete", files::delete)
+                .add("POST", "/v1/batches", "batch_create", batches::create)
+                .add("GET", "/v1/batches", "batch_list", batches::list)
+                .add("GET", "/v1/batches/{id}", "batch_get", batches::get)
+                .add("POST", "/v1/batches/{id}/cancel", "batch_cancel", batches::cancel)
                 .add("GET", "/health", "health", info::health)
                 .add("GET", "/ready", "ready", info::ready)
                 .add("GET", "/metrics", "metrics", info::metrics);

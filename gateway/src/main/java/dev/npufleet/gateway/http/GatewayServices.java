@@ -1,6 +1,8 @@
 package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.batch.BatchStore;
+import dev.npufleet.gateway.batch.FileStore;
 import dev.npufleet.gateway.fleet.CacheView;
 import dev.npufleet.gateway.fleet.FleetView;
 import dev.npufleet.gateway.fleet.ModelCatalog;
@@ -18,6 +20,8 @@ import java.util.function.BooleanSupplier;
  * @param eventsReady true once the events topic is being read, i.e. a job's answer can be heard
  * @param executor runs work that must leave a Kafka callback thread (Jetty's thread pool)
  * @param jobLog reads jobs' events back from the log (asynchronous jobs, batches)
+ * @param files uploaded files (batch input)
+ * @param batches batch records
  */
 public record GatewayServices(
         GatewayConfig config,
@@ -30,5 +34,7 @@ public record GatewayServices(
         BrokerStatus broker,
         BooleanSupplier eventsReady,
         Executor executor,
-        JobLog jobLog) {
+        JobLog jobLog,
+        FileStore files,
+        BatchStore batches) {
 }

@@ -36,6 +36,12 @@ public final class HttpResponses {
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
     }
 
+    public static void bytes(Response response, Callback callback, int status, String contentType, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
     /** An OpenAI-shaped error, with the status it maps to. */
     public static void error(Response response, Callback callback, ApiError error) {
         if (response.isCommitted()) {

@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.kafka;
 
 import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.protocol.kafka.TopicSetup;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,6 +46,8 @@ public final class KafkaProps {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(timeout));
         // delivery.timeout.ms must be >= request.timeout.ms + linger.ms.
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout));
+        // An uploaded batch file is one record of the files topic (which takes records this large).
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(TopicSetup.MAX_FILE_RECORD_BYTES + 64 * 1024));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;

@@ -32,6 +32,7 @@ final class HttpHarness implements AutoCloseable {
 
     final FakeBus bus = new FakeBus();
     final FakeJobLog jobLog = new FakeJobLog(bus);
+    final FakeStores stores = new FakeStores();
     final PendingJobs pending = new PendingJobs();
     final CacheView caches = new CacheView();
     final FleetView fleet = new FleetView(Duration.ofSeconds(15));
@@ -55,7 +56,8 @@ final class HttpHarness implements AutoCloseable {
         GatewayServices services = new GatewayServices(config,
                 new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive(),
                         router),
-                bus, new ModelCatalog(config.models(), fleet), caches, fleet, router, broker, eventsReady::get, pool, jobLog);
+                bus, new ModelCatalog(config.models(), fleet), caches, fleet, router, broker, eventsReady::get, pool, jobLog,
+                stores.fileStore, stores.batchStore);
         server = HttpServerFactory.create(config, pool, new GatewayHandler(services));
         server.start();
     }

@@ -33,8 +33,16 @@ public record TopicSetup(Topics topics, int jobPartitions, int eventPartitions, 
         }
     }
 
+    /**
+     * The largest record the files and batches topics take: a batch input file of up to 16 MiB, plus
+     * room for the record's key and headers. Producers writing them must raise {@code max.request.size}.
+     */
+    public static final int MAX_FILE_RECORD_BYTES = 16 * 1024 * 1024 + 64 * 1024;
+
     public static TopicSetup defaults(Topics topics) {
-        return new TopicSetup(topics, 16, 8, (short) -1, Duration.ofDays(7), Duration.ofDays(1));
+        // events: 3 days, not 1, so that an asynchronous job that waited up to its 24 h deadline still has its
+        // ACCEPTED (written at submission) in the log for a while after it ends: without it no gateway knows the job
+        return new TopicSetup(topics, 16, 8, (short) -1, Duration.ofDays(7), Duration.ofDays(3));
     }
 
     /** The topics for these models, with their configs. */
@@ -55,6 +63,11 @@ public record TopicSetup(Topics topics, int jobPartitions, int eventPartitions, 
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
         list.add(topic(topics.dlq(), 1, Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(14).toMillis()))));
+        // Compacted, a file or batch per key; records up to a whole batch input file.
+        list.add(topic(topics.files(), 4, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_FILE_RECORD_BYTES))));
+        list.add(topic(topics.batches(), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_FILE_RECORD_BYTES))));
         return list;
     }
 

@@ -1,0 +1,97 @@
+package dev.npufleet.gateway.kafka;
+
+import dev.npufleet.gateway.batch.BatchIds;
+import dev.npufleet.gateway.batch.FileStore;
+import dev.npufleet.gateway.batch.StoredFile;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+
+/**
+ * {@link FileStore} over the compacted files topic: key = file id, value = the file's raw bytes
+ * (no JSON: a JSONL file would double in escaping), name, purpose and creation time in headers;
+ * a tombstone deletes. File ids are time-ordered, so a read seeks to the id's time in the key's
+ * partition and reads to the end (the last record of the key wins: a later tombstone hides it).
+ * Any thread.
+ */
+public final class KafkaFileStore implements FileStore {
+    static final String FILENAME = "filename";
+    static final String PURPOSE = "purpose";
+    static final String CREATED_AT = "created_at";
+
+    private final KafkaBus bus;
+    private final LookupConsumers consumers;
+    private final String topic;
+    private final Duration timeout;
+
+    public KafkaFileStore(KafkaBus bus, LookupConsumers consumers, String topic, Duration timeout) {
+        this.bus = bus;
+        this.consumers = consumers;
+        this.topic = topic;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public CompletableFuture<Void> put(StoredFile file) {
+        List<Header> headers = List.of(header(FILENAME, file.filename()), header(PURPOSE, file.purpose()),
+                header(CREATED_AT, Long.toString(file.createdAt())));
+        return bus.send(new ProducerRecord<>(topic, null, file.id(), file.content(), headers), "file")
+                .thenApply(metadata -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> delete(String id) {
+        return bus.send(new ProducerRecord<>(topic, id, null), "file").thenApply(metadata -> null);
+    }
+
+    @Override
+    public CompletableFuture<Optional<StoredFile>> get(String id) {
+        long from = BatchIds.timestampMillis(id);
+        return consumers.submit(c -> latest(c, id, from).map(KafkaFileStore::file));
+    }
+
+    private Optional<ConsumerRecord<String, byte[]>> latest(Consumer<String, byte[]> consumer, String key, long from) {
+        int partitions = PartitionScan.partitions(consumer, topic, timeout);
+        if (partitions == 0) {
+            return Optional.empty();
+        }
+        TopicPartition tp = new TopicPartition(topic, PartitionScan.partitionOf(key, partitions));
+        long end = PartitionScan.end(consumer, tp, timeout);
+        long start = PartitionScan.offsetAt(consumer, tp, from, end, timeout);
+        @SuppressWarnings("unchecked")
+        ConsumerRecord<String, byte[]>[] last = new ConsumerRecord[1];
+        PartitionScan.read(consumer, tp, start, end, timeout, r -> {
+            if (key.equals(r.key())) {
+                last[0] = r;
+            }
+        });
+        return last[0] == null || last[0].value() == null ? Optional.empty() : Optional.of(last[0]);
+    }
+
+    private static StoredFile file(ConsumerRecord<String, byte[]> r) {
+        String created = text(r, CREATED_AT);
+        return new StoredFile(r.key(), orEmpty(text(r, FILENAME)), orEmpty(text(r, PURPOSE)),
+                created == null ? r.timestamp() : Long.parseLong(created), r.value());
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String text(ConsumerRecord<String, byte[]> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}
