@@ -21,7 +21,10 @@ import org.eclipse.jetty.util.Fields;
  * the job and its ACCEPTED, answer 202), {@code GET /v1/jobs/{id}} (the job as its events in the log
  * show it, from any gateway; {@code ?wait=N} polls up to N seconds for its end) and
  * {@code POST /v1/jobs/{id}/cancel}. Request threads only start work: lookups run on the job log's
- * pool, answers are written from its callbacks, and waits re-poll from the timer thread.
+ * pool, answers are written from its callbacks, and waits re-poll from the timer thread. A client
+ * that hangs up during a wait is not noticed (Jetty sees no close on a request it is not writing
+ * to): its wait polls on to its end, at most {@value #MAX_WAIT_SECONDS} s of lookups that resume
+ * from the job log's cache.
  */
 final class AsyncJobEndpoint {
     /** The longest {@code ?wait} honoured: below the connector's idle timeout. */

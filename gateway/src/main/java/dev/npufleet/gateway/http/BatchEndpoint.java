@@ -57,6 +57,8 @@ final class BatchEndpoint {
     }
 
     void create(HttpCall call) {
+        // publishing a large file's jobs may outlast Jetty's idle timeout; Kafka's own timeouts bound it
+        call.request().addIdleTimeoutListener(timeout -> false);
         BodyReader.read(call, services.config().maxBodyBytes(), body -> {
             Create request = parse(body);
             answer(call, services.files().get(request.inputFileId())

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaJobLog implements JobLog {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaJobLog.class);
-    private static final int CACHED_JOBS = 2048;
+    private static final int CACHED_JOBS = 16_384;
 
     private final String topic;
     private final Duration timeout;
