@@ -43,7 +43,42 @@ final class FleetReadiness {
         });
     }
 
-    /** Reads the workers topic until {@code expected} distinct workers have published a status. */
+    /**
+     * Polls the gateway's {@code /v1/fleet} until it shows each of {@code boards} live and owning job partitions:
+     * then the router can send jobs to every board (a status on the topic may not have reached the gateway yet).
+     */
+    static void awaitGatewaySees(int port, Set<String> boards, Duration timeout, BooleanSupplier childrenAlive) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest fleet = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/fleet"))
+                .timeout(Duration.ofSeconds(2)).build();
+        awaitCondition("the gateway to route to " + boards, timeout, childrenAlive, () -> {
+            try {
+                HttpResponse<String> r = http.send(fleet, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    return false;
+                }
+                Set<String> ready = new HashSet<>();
+                for (var model : JsonCodec.mapper().readTree(r.body()).path("models")) {
+                    for (var board : model.path("boards")) {
+                        if ("live".equals(board.path("status").asText()) && !board.path("partitions").isEmpty()) {
+                            ready.add(board.path("worker_id").asText());
+                        }
+                    }
+                }
+                return ready.containsAll(boards);
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Reads the workers topic until each of {@code expected} has published a status that owns job partitions: a
+     * worker that announced itself but is still joining the consumer group would get no job yet.
+     */
     static Set<String> awaitWorkers(String bootstrap, Topics topics, Set<String> expected, Duration timeout,
             BooleanSupplier childrenAlive) {
         Properties props = new Properties();
@@ -55,10 +90,17 @@ final class FleetReadiness {
             TopicPartition tp = new TopicPartition(topics.workers(), 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            awaitCondition("workers " + expected, timeout, childrenAlive, () -> {
+            awaitCondition("workers " + expected + " owning job partitions", timeout, childrenAlive, () -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() != null) {
-                        seen.add(JsonCodec.decode(r.value(), WorkerStatus.class).workerId());
+                    if (r.value() == null) {
+                        seen.remove(r.key());
+                        continue;
+                    }
+                    WorkerStatus status = JsonCodec.decode(r.value(), WorkerStatus.class);
+                    if (status.partitions() == null || status.partitions().isEmpty()) {
+                        seen.remove(status.workerId()); // its latest status counts: partitions may have moved away
+                    } else {
+                        seen.add(status.workerId());
                     }
                 }
                 return seen.containsAll(expected);

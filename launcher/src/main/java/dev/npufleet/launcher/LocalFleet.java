@@ -95,6 +95,7 @@ public final class LocalFleet implements AutoCloseable {
 
     public void awaitWorkers(Set<String> boards) {
         FleetReadiness.awaitWorkers(kafka.bootstrapServers(), topics, boards, Duration.ofSeconds(120), this::allAlive);
+        FleetReadiness.awaitGatewaySees(options.httpPort(), boards, Duration.ofSeconds(30), this::allAlive);
     }
 
     /** SIGKILLs a worker, as a board losing power would. */

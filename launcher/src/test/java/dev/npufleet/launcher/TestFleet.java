@@ -74,6 +74,8 @@ final class TestFleet implements AutoCloseable {
     void awaitWorkers() {
         FleetReadiness.awaitWorkers(bootstrap, topics, workers.keySet(), Duration.ofSeconds(90),
                 () -> workers.values().stream().allMatch(ChildProcess::isAlive));
+        FleetReadiness.awaitGatewaySees(gateway.port(), workers.keySet(), Duration.ofSeconds(30),
+                () -> workers.values().stream().allMatch(ChildProcess::isAlive));
     }
 
     ChildProcess worker(String id) {

@@ -15,6 +15,9 @@ import java.util.Objects;
  *
  * @param attempt counts how many times a worker started this job (1 = first); 0 in {@code ACCEPTED}
  * @param accepted what an {@code ACCEPTED} event records about an asynchronous job; null otherwise
+ * @param tokens in a {@code CHUNK}: the tokens generated so far in the job, this chunk's included (so
+ *     that a worker continuing the answer after a crash knows how much of {@code max_tokens} is spent);
+ *     null elsewhere and from workers before this field
  */
 public record Event(
         int v,
@@ -30,7 +33,8 @@ public record Event(
         ErrorInfo error,
         CacheBuild cacheBuild,
         long timestamp,
-        JobAccepted accepted) {
+        JobAccepted accepted,
+        Integer tokens) {
 
     public Event {
         Objects.requireNonNull(jobId, "job_id");
@@ -47,28 +51,33 @@ public record Event(
     public static Event accepted(String jobId, JobAccepted accepted) {
         Objects.requireNonNull(accepted, "accepted");
         return new Event(Protocol.VERSION, jobId, EventType.ACCEPTED, 0, null, 0, null, null, null, null, null, null,
-                System.currentTimeMillis(), accepted);
+                System.currentTimeMillis(), accepted, null);
     }
 
     public static Event started(String jobId, String worker, int attempt, Timings timings) {
         return new Event(Protocol.VERSION, jobId, EventType.STARTED, 0, worker, attempt, null, null, null, timings,
-                null, null, System.currentTimeMillis(), null);
+                null, null, System.currentTimeMillis(), null, null);
     }
 
     public static Event chunk(String jobId, String worker, int attempt, long seq, String text) {
+        return chunk(jobId, worker, attempt, seq, text, null);
+    }
+
+    /** A chunk that says how many tokens the job has generated through its end. */
+    public static Event chunk(String jobId, String worker, int attempt, long seq, String text, Integer tokens) {
         return new Event(Protocol.VERSION, jobId, EventType.CHUNK, seq, worker, attempt, text, null, null, null,
-                null, null, System.currentTimeMillis(), null);
+                null, null, System.currentTimeMillis(), null, tokens);
     }
 
     public static Event finish(String jobId, String worker, int attempt, long length, String finishReason,
             Usage usage, Timings timings, CacheBuild cacheBuild) {
         return new Event(Protocol.VERSION, jobId, EventType.FINISH, length, worker, attempt, null, finishReason,
-                usage, timings, null, cacheBuild, System.currentTimeMillis(), null);
+                usage, timings, null, cacheBuild, System.currentTimeMillis(), null, null);
     }
 
     public static Event error(String jobId, String worker, int attempt, ErrorInfo error) {
         return new Event(Protocol.VERSION, jobId, EventType.ERROR, 0, worker, attempt, null, null, null, null,
-                error, null, System.currentTimeMillis(), null);
+                error, null, System.currentTimeMillis(), null, null);
     }
 
     /** Code points in {@code text} (0 for events without text). */

@@ -19,6 +19,7 @@ import dev.npufleet.worker.kafka.CatchUpRequests;
 import dev.npufleet.worker.kafka.JobLoop;
 import dev.npufleet.worker.kafka.KafkaClients;
 import dev.npufleet.worker.kafka.KafkaEventSink;
+import dev.npufleet.worker.kafka.KafkaJobHistory;
 import dev.npufleet.worker.kafka.SideChannelLoop;
 import dev.npufleet.worker.metrics.MetricsServer;
 import dev.npufleet.worker.metrics.WorkerMetrics;
@@ -52,6 +53,8 @@ public final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final Duration ABORT_GRACE = Duration.ofSeconds(5);
     private static final Duration CLIENT_CLOSE = Duration.ofSeconds(5);
+    /** How long a look at a job's earlier events may wait for the broker before the job runs as new. */
+    private static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(5);
 
     private final WorkerConfig config;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
@@ -118,10 +121,14 @@ public final class Worker implements AutoCloseable {
         ChatTemplate template = ChatTemplate.named(config.chatTemplate());
         AutoCaches autoCaches = new AutoCaches(caches, template, config.autoCacheAfter(), config.autoCacheWindow(),
                 Clock.systemUTC());
+        KafkaJobHistory history = new KafkaJobHistory(
+                () -> new KafkaConsumer<>(KafkaClients.historyConsumer(config)), HISTORY_TIMEOUT);
+        resources.push(history::close); // after the job thread, its only user, has stopped
         JobServices services = new JobServices(config.workerId(), config.model(), sink, engine, caches, autoCaches,
                 view, template, slot,
                 new PoisonMarker(config.stateDir()), new DeadLetters(sink, topics.dlq(), config.workerId()), metrics,
-                stats, config.maxNewTokens(), config.maxAttempts(), config.cacheLookupWait(), Clock.systemUTC());
+                stats, config.maxNewTokens(), config.maxAttempts(), config.cacheLookupWait(), Clock.systemUTC(),
+                history, config.rerun());
         JobExecutor executor = new JobExecutor(services);
         resources.push(() -> executor.close(ABORT_GRACE.toMillis()));
         loop = new JobLoop(new KafkaConsumer<>(KafkaClients.jobConsumer(config)), executor,

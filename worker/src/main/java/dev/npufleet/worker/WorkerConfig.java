@@ -1,5 +1,6 @@
 package dev.npufleet.worker;
 
+import dev.npufleet.worker.job.RerunMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -44,6 +45,7 @@ import java.util.regex.Pattern;
  * <tr><td>{@code NPUFLEET_AUTO_CACHE_MAX}</td><td>{@code 8}</td><td>automatic caches kept at most (least recently used out first); they also go before named caches when the disk bound is reached</td></tr>
  * <tr><td>{@code NPUFLEET_STATUS_MIN_INTERVAL_MS}</td><td>{@code 200}</td><td>besides every heartbeat, the status is published on state changes (job start/end, cache built/removed, partitions), at most this often</td></tr>
  * <tr><td>{@code NPUFLEET_CACHE_LOOKUP_MS}</td><td>{@code 2000}</td><td>how long a job naming only a cache waits for the caches topic to catch up</td></tr>
+ * <tr><td>{@code NPUFLEET_RERUN}</td><td>{@code auto}</td><td>a job whose answer a crashed worker had started: {@code replay} runs it again (same seed, same text; clients drop what they have), {@code continue} goes on from the delivered text, {@code auto} continues only where a re-run would write another text (a runtime without seeds, sampled decoding)</td></tr>
  * <tr><td>{@code NPUFLEET_SIM_OPTIONS}</td><td>none</td><td>simulator options set on its session, {@code key=value,...} (e.g. {@code board=rk3588,slow_ms_per_token=20}); the simulator also reads {@code RKLLM_SIM_*} from the environment</td></tr>
  * <tr><td>{@code NPUFLEET_KAFKA_<NAME>}</td><td>none</td><td>any Kafka client property, e.g. {@code NPUFLEET_KAFKA_SECURITY_PROTOCOL} → {@code security.protocol}; values of secret-looking names are not logged</td></tr>
  * </table>
@@ -76,6 +78,7 @@ public record WorkerConfig(
         Duration autoCacheWindow,
         int autoCacheMax,
         Duration statusMinInterval,
+        RerunMode rerun,
         Map<String, String> simOptions,
         Map<String, String> kafkaOverrides) {
 
@@ -136,6 +139,7 @@ public record WorkerConfig(
         }
         autoCacheMax = autoCacheMax > 0 ? autoCacheMax : 8;
         statusMinInterval = positive(statusMinInterval, Duration.ofMillis(200));
+        rerun = rerun == null ? RerunMode.AUTO : rerun;
         simOptions = simOptions == null ? Map.of() : Map.copyOf(simOptions);
         kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
     }
@@ -171,6 +175,7 @@ public record WorkerConfig(
                 r.millis("NPUFLEET_AUTO_CACHE_WINDOW_MS"),
                 r.integer("NPUFLEET_AUTO_CACHE_MAX"),
                 r.millis("NPUFLEET_STATUS_MIN_INTERVAL_MS"),
+                RerunMode.parse(r.string("NPUFLEET_RERUN", "auto")),
                 r.pairs("NPUFLEET_SIM_OPTIONS"),
                 r.prefixed("NPUFLEET_KAFKA_"));
     }
@@ -194,7 +199,7 @@ public record WorkerConfig(
                 + " drainTimeoutMs=" + drainTimeout.toMillis() + " chatTemplate=" + chatTemplate
                 + " cacheLookupMs=" + cacheLookupWait.toMillis() + " autoCacheAfter=" + autoCacheAfter
                 + " autoCacheWindowMs=" + autoCacheWindow.toMillis() + " autoCacheMax=" + autoCacheMax
-                + " statusMinIntervalMs=" + statusMinInterval.toMillis()
+                + " statusMinIntervalMs=" + statusMinInterval.toMillis() + " rerun=" + rerun.name().toLowerCase(Locale.ROOT)
                 + (simOptions.isEmpty() ? "" : " simOptions=" + new TreeMap<>(simOptions)) + " kafka=" + shown;
     }
 

@@ -3,6 +3,7 @@ package dev.npufleet.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.npufleet.worker.job.RerunMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -108,6 +109,15 @@ class WorkerConfigTest {
                 .hasMessageContaining("NPUFLEET_AUTO_CACHE_AFTER");
         assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_AUTO_CACHE_MAX", "x")))
                 .hasMessageContaining("NPUFLEET_AUTO_CACHE_MAX");
+    }
+
+    @Test
+    void shouldReadTheRerunModeAndRefuseAnUnknownOne() {
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).rerun()).isEqualTo(RerunMode.AUTO);
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_RERUN", "Continue")).rerun())
+                .isEqualTo(RerunMode.CONTINUE);
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_RERUN", "resume")))
+                .hasMessageContaining("auto, continue or replay");
     }
 
     @Test

@@ -13,6 +13,9 @@ import java.util.Objects;
  * @param modelHash SHA-256 (hex) of the model file
  */
 public record EngineIdentity(String runtime, String abi, String runtimeHash, String modelHash) {
+    /** The {@code runtime} name of the project's simulator. */
+    public static final String SIMULATOR = "rkllm-sim";
+
     public EngineIdentity {
         Objects.requireNonNull(runtime, "runtime");
         Objects.requireNonNull(abi, "abi");

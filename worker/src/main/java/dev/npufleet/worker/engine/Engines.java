@@ -28,7 +28,7 @@ public final class Engines {
         try {
             if (config.usesSimulator()) {
                 runtime = NativeLibrary.simulatorLibrary(abi);
-                runtimeName = "rkllm-sim";
+                runtimeName = EngineIdentity.SIMULATOR;
             } else {
                 runtime = Path.of(config.runtimeLibrary());
                 runtimeName = runtime.getFileName().toString();

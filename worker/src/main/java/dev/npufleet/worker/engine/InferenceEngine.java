@@ -23,6 +23,14 @@ public interface InferenceEngine extends AutoCloseable {
      */
     EngineResult run(EngineRequest request, TokenListener listener);
 
+    /**
+     * Whether a run takes the request's sampling seed, so that a sampled re-run reproduces its text. The
+     * simulator does; the vendor runtime has no seed.
+     */
+    default boolean takesSeed() {
+        return EngineIdentity.SIMULATOR.equals(identity().runtime());
+    }
+
     /** Asks the running run to stop soon; it then returns {@link EngineResult.Outcome#ABORTED}. No-op when idle. */
     void abort();
 

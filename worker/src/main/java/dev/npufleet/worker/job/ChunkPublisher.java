@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
  * Streams one job's text as CHUNK events, latency first: a chunk goes out as soon as text exists,
  * but at most one chunk per job is in flight; text that arrives meanwhile joins the next chunk.
  * So the record count drops only when the producer is behind. Each chunk's {@code seq} is the
- * code-point offset of its first character in the answer.
+ * code-point offset of its first character in the answer, and its {@code tokens} the tokens generated
+ * through its end. A job that continues an earlier attempt's text starts at that text's length.
  *
  * <p>Threads: {@link #append} and {@link #finish} from the job's token thread; acks come on the
  * sink's I/O thread (which then sends the held text). All state is guarded by {@code this}, and
@@ -23,21 +24,42 @@ public final class ChunkPublisher {
 
     private final StringBuilder pending = new StringBuilder();
     private long sentLength;
+    private int tokens;
     private long chunks;
     private boolean inFlight;
     private boolean finished;
     private Throwable failure;
 
     public ChunkPublisher(EventSink sink, String topic, String jobId, String worker, int attempt) {
+        this(sink, topic, jobId, worker, attempt, 0, 0);
+    }
+
+    /**
+     * @param startLength code points of the answer already delivered by an earlier attempt (0 for a new answer)
+     * @param startTokens the tokens that earlier text took
+     */
+    public ChunkPublisher(EventSink sink, String topic, String jobId, String worker, int attempt, long startLength,
+            int startTokens) {
         this.sink = sink;
         this.topic = topic;
         this.jobId = jobId;
         this.worker = worker;
         this.attempt = attempt;
+        this.sentLength = startLength;
+        this.tokens = startTokens;
     }
 
     /** Adds generated text (whole characters); sends it now unless a chunk is in flight. */
     public synchronized void append(String text) {
+        append(text, tokens);
+    }
+
+    /**
+     * Adds generated text; {@code tokensSoFar} counts the job's generated tokens through it (earlier attempts'
+     * included).
+     */
+    public synchronized void append(String text, int tokensSoFar) {
+        tokens = Math.max(tokens, tokensSoFar);
         if (text.isEmpty() || finished) {
             return;
         }
@@ -91,7 +113,7 @@ public final class ChunkPublisher {
         sentLength += text.codePointCount(0, text.length());
         chunks++;
         inFlight = true;
-        sink.send(topic, jobId, Event.chunk(jobId, worker, attempt, seq, text))
+        sink.send(topic, jobId, Event.chunk(jobId, worker, attempt, seq, text, tokens))
                 .whenComplete((ok, error) -> acked(error));
     }
 

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One chat or completion job on the NPU: renders the prompt, gets its cache (named, or automatic
  * for a repeated system prompt) into the engine, runs it, streams the text through the stop filter
- * into chunks, and ends with FINISH (usage from the runtime's perf stats, timings). Job thread;
- * {@link #onToken} on the runtime's token thread.
+ * into chunks, and ends with FINISH (usage from the runtime's perf stats, timings). A run that continues
+ * an earlier attempt's delivered text puts that text after the prompt (the start of the assistant's
+ * answer) and spends only what is left of {@code max_tokens}. Job thread; {@link #onToken} on the
+ * runtime's token thread.
  */
 final class GenerationRun implements TokenListener {
 
@@ -36,17 +38,21 @@ final class GenerationRun implements TokenListener {
     private final RunControl control;
     private final ChunkPublisher chunks;
     private final StopSequenceFilter stops;
+    private final PriorAttempt continued;
     private final boolean trace = LOG.isTraceEnabled();
     private final long startNanos = System.nanoTime();
     private volatile long firstTokenNanos;
     private int tokens;
 
-    GenerationRun(JobServices services, Job job, RecordContext ctx, RunControl control, ChunkPublisher chunks) {
+    /** @param continued the earlier attempt's text to continue, or {@link PriorAttempt#NONE} */
+    GenerationRun(JobServices services, Job job, RecordContext ctx, RunControl control, ChunkPublisher chunks,
+            PriorAttempt continued) {
         this.s = services;
         this.job = job;
         this.ctx = ctx;
         this.control = control;
         this.chunks = chunks;
+        this.continued = continued;
         this.stops = new StopSequenceFilter(job.params().stop());
     }
 
@@ -71,10 +77,11 @@ final class GenerationRun implements TokenListener {
         if (control.aborted() && control.reason().abandonsJob()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
         }
-        int maxNew = job.params().maxTokens() == null ? s.maxNewTokens()
-                : Math.min(job.params().maxTokens(), s.maxNewTokens());
-        EngineResult result = control.aborted() ? null : s.engine().run(
-                new EngineRequest(plan.full(), maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null), this);
+        int maxNew = (job.params().maxTokens() == null ? s.maxNewTokens()
+                : Math.min(job.params().maxTokens(), s.maxNewTokens())) - continued.tokens();
+        String prompt = plan.full() + continued.text();
+        EngineResult result = control.aborted() || maxNew <= 0 ? null : s.engine().run(
+                new EngineRequest(prompt, maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null), this);
         AbortReason reason = control.reason();
         if (reason != null && reason.abandonsJob()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
@@ -103,7 +110,7 @@ final class GenerationRun implements TokenListener {
         }
         String out = stops.accept(text);
         if (!out.isEmpty()) {
-            chunks.append(out);
+            chunks.append(out, continued.tokens() + tokens);
         }
         if (stops.stopped()) {
             control.abort(AbortReason.STOP_SEQUENCE);
@@ -119,7 +126,9 @@ final class GenerationRun implements TokenListener {
         // A cache built for this very job saved nothing: its prefix was prefilled by the build run.
         int builtHere = prepared != null && prepared.built() ? prepared.manifest().prefixTokens() : 0;
         int cached = Math.max(0, prompt - prefill - builtHere);
-        int completion = r == null ? 0 : r.generateTokens();
+        // a continued answer: its earlier text was prompt to this run, but is completion to the client
+        prompt = Math.max(cached, prompt - continued.tokens());
+        int completion = continued.tokens() + (r == null ? 0 : r.generateTokens());
         Usage usage = Usage.of(prompt, completion, cached);
         double ttftMs = firstTokenNanos == 0 ? 0 : (firstTokenNanos - startNanos) / 1e6;
         long totalMs = (System.nanoTime() - startNanos) / 1_000_000;
@@ -148,8 +157,10 @@ final class GenerationRun implements TokenListener {
         s.stats().jobDone(prefillRate, decodeRate);
         LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
                 .addKeyValue("model", s.model()).addKeyValue("partition", ctx.partition())
-                .log("Job done ({}): {} prompt tokens ({} cached) at {} tok/s, {} generated at {} tok/s, TTFT {} ms",
+                .log("Job done ({}): {} prompt tokens ({} cached) at {} tok/s, {} generated at {} tok/s, TTFT {} ms{}",
                         finishReason, usage.promptTokens(), usage.cachedTokens(), Math.round(prefillRate),
-                        usage.completionTokens(), Math.round(decodeRate), Math.round(ttftMs));
+                        usage.completionTokens(), Math.round(decodeRate), Math.round(ttftMs),
+                        continued.text().isEmpty() ? "" : ", continuing " + continued.tokens()
+                                + " tokens of an earlier attempt");
     }
 }

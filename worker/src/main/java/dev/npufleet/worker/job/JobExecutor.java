@@ -38,9 +38,9 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record) {
+    public CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun) {
         RecordContext ctx = new RecordContext(record.topic(), record.partition(), record.offset(), record.key(),
-                record.timestamp());
+                record.timestamp(), mayHaveRun);
         JobDecoder.Decoded decoded = decoder.decode(record.value());
         if (decoded instanceof JobDecoder.Malformed bad) {
             LOG.atWarn().addKeyValue("board", s.workerId()).addKeyValue("partition", ctx.partition())

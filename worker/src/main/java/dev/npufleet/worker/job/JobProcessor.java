@@ -12,6 +12,7 @@ import dev.npufleet.protocol.Usage;
 import dev.npufleet.worker.cache.PromptCaches;
 import dev.npufleet.worker.engine.InferenceException;
 import dev.npufleet.worker.engine.NpuLostException;
+import dev.npufleet.worker.engine.Sampling;
 import dev.npufleet.worker.kafka.RecordOutcome;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import dev.npufleet.worker.prompt.PromptPlan;
@@ -54,9 +55,19 @@ public final class JobProcessor {
             s.marker().clear();
             return poison(job, ctx, payload, attempt - 1);
         }
+        PriorAttempt prior = ctx.mayHaveRun() || attempt > 1 ? s.history().lookup(job) : PriorAttempt.NONE;
+        if (prior.ended()) {
+            s.marker().clear();
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
+                    .addKeyValue("partition", ctx.partition())
+                    .log("Job already answered by an earlier attempt (its last event is in {}); skipping it",
+                            job.replyTo());
+            return CompletableFuture.completedFuture(RecordOutcome.DONE);
+        }
+        attempt = Math.max(attempt, prior.attempts() + 1);
         boolean npuLost = false;
         try {
-            return run(job, ctx, control, attempt, queueMs(job, ctx, now));
+            return run(job, ctx, control, attempt, prior, queueMs(job, ctx, now));
         } catch (NpuLostException e) {
             npuLost = true; // keep the marker: if this job took the NPU down, it counts as a crash
             throw e;
@@ -68,8 +79,16 @@ public final class JobProcessor {
     }
 
     private CompletableFuture<RecordOutcome> run(Job job, RecordContext ctx, RunControl control, int attempt,
-            long queueMs) {
-        ChunkPublisher chunks = new ChunkPublisher(s.sink(), job.replyTo(), job.id(), s.workerId(), attempt);
+            PriorAttempt prior, long queueMs) {
+        PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD
+                && s.rerun().continues(prior, Sampling.of(job.params()), s.engine().takesSeed()) ? prior
+                : PriorAttempt.NONE;
+        if (!continued.text().isEmpty()) {
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
+                    .log("Continuing the {} characters an earlier attempt delivered", continued.length());
+        }
+        ChunkPublisher chunks = new ChunkPublisher(s.sink(), job.replyTo(), job.id(), s.workerId(), attempt,
+                continued.length(), continued.tokens());
         s.metrics().queueWait(queueMs);
         s.sink().send(job.replyTo(), job.id(), Event.started(job.id(), s.workerId(), attempt,
                 new Timings(queueMs, 0, 0, 0, 0, 0, 0)));
@@ -78,7 +97,7 @@ public final class JobProcessor {
             if (job.kind() == JobKind.CACHE_BUILD) {
                 return buildCache(job, cache, chunks);
             }
-            return new GenerationRun(s, job, ctx, control, chunks).run(cache, queueMs);
+            return new GenerationRun(s, job, ctx, control, chunks, continued).run(cache, queueMs);
         } catch (PromptCaches.BuildAborted e) {
             AbortReason reason = control.reason();
             if (reason != null && reason.abandonsJob()) {

@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param maxNewTokens the worker's cap on tokens per job (a job's {@code max_tokens} may only lower it)
  * @param maxAttempts how many times a job may take the worker down before it is dead-lettered
  * @param cacheLookupWait how long a job naming only a cache waits for the caches view to catch up
+ * @param history what earlier attempts at a job published (looked up for jobs another worker may have run)
+ * @param rerun how a job whose answer an earlier attempt had started is run
  */
 public record JobServices(
         String workerId,
@@ -34,5 +36,7 @@ public record JobServices(
         int maxNewTokens,
         int maxAttempts,
         Duration cacheLookupWait,
-        Clock clock) {
+        Clock clock,
+        JobHistory history,
+        RerunMode rerun) {
 }

@@ -5,6 +5,9 @@ package dev.npufleet.worker.job;
  * per-job log line name.
  *
  * @param timestamp the record's timestamp (epoch millis)
+ * @param mayHaveRun the record was in its partition before this worker owned it, so another worker may
+ *     have started (or even finished) the job before a crash or a rebalance
  */
-public record RecordContext(String topic, int partition, long offset, String key, long timestamp) {
+public record RecordContext(String topic, int partition, long offset, String key, long timestamp,
+        boolean mayHaveRun) {
 }

@@ -9,7 +9,9 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -64,6 +66,8 @@ public final class JobLoop implements Runnable {
 
     // Consumer thread only.
     private final Deque<ConsumerRecord<String, byte[]>> backlog = new ArrayDeque<>();
+    /** Per owned partition: the end offset when it became ours; records below it may have run elsewhere. */
+    private final Map<TopicPartition, Long> ownedFrom = new HashMap<>();
     private InFlight inFlight;
     private final OffsetCommits commits;
     private long drainDeadline;
@@ -163,9 +167,11 @@ public final class JobLoop implements Runnable {
             return;
         }
         ConsumerRecord<String, byte[]> record = backlog.poll();
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        boolean mayHaveRun = record.offset() < ownedFrom.getOrDefault(tp, Long.MAX_VALUE);
         CompletableFuture<RecordOutcome> done;
         try {
-            done = handler.handle(record);
+            done = handler.handle(record, mayHaveRun);
         } catch (RuntimeException e) {
             done = CompletableFuture.failedFuture(e);
         }
@@ -220,6 +226,7 @@ public final class JobLoop implements Runnable {
                     .log("Job's events were not all delivered ({}); running it again", cause.toString());
             backlog.removeIf(r -> r.topic().equals(f.partition.topic()) && r.partition() == f.partition.partition());
             consumer.seek(f.partition, f.record.offset());
+            ownedFrom.merge(f.partition, f.record.offset() + 1, Math::max); // its events went partly out
             return;
         }
         if (outcome == RecordOutcome.DONE) {
@@ -277,12 +284,20 @@ public final class JobLoop implements Runnable {
             if (busy()) {
                 consumer.pause(partitions); // the slot is taken: new partitions wait too
             }
+            try {
+                ownedFrom.putAll(consumer.endOffsets(partitions, Duration.ofSeconds(2)));
+            } catch (RuntimeException e) {
+                partitions.forEach(tp -> ownedFrom.put(tp, Long.MAX_VALUE)); // unknown: look every job up
+                LOG.atWarn().log("No end offsets for the new partitions ({}); every job there is looked up first",
+                        e.toString());
+            }
             publishOwned();
             LOG.atInfo().log("Partitions assigned: {}", partitions);
         }
 
         private void lose(Collection<TopicPartition> partitions, boolean mayCommit) {
             backlog.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
+            partitions.forEach(ownedFrom::remove);
             if (inFlight != null && partitions.contains(inFlight.partition)) {
                 if (mayCommit && inFlight.done.isDone()) {
                     settleIfDone(); // finished just now: commit while the partition is still ours

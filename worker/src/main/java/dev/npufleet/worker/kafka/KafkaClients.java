@@ -67,6 +67,14 @@ public final class KafkaClients {
         return overrides(c, p);
     }
 
+    /** The consumer that reads a job's earlier events from its reply topic (assigned, no group). */
+    public static Map<String, Object> historyConsumer(WorkerConfig c) {
+        Map<String, Object> p = sideConsumer(c);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "npufleet-worker-" + c.workerId() + "-history");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        return overrides(c, p);
+    }
+
     public static Map<String, Object> producer(WorkerConfig c) {
         Map<String, Object> p = new HashMap<>();
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());

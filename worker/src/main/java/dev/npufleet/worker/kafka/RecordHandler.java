@@ -14,8 +14,10 @@ public interface RecordHandler {
      * @return completes when the record's last event is acknowledged (or the job was abandoned);
      *     completes exceptionally when its events could not be delivered (the loop seeks back and
      *     runs it again) or with a {@link dev.npufleet.worker.engine.NpuLostException} (fatal)
+     * @param mayHaveRun the record predates this worker's ownership of its partition: another worker may
+     *     have started the job
      */
-    CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record);
+    CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun);
 
     /** Stops the running job, if any, for {@code reason}; returns at once. Any thread. */
     void abortRunning(AbortReason reason);

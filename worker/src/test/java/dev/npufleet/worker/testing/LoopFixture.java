@@ -16,6 +16,7 @@ import dev.npufleet.worker.job.DeadLetters;
 import dev.npufleet.worker.job.JobExecutor;
 import dev.npufleet.worker.job.JobServices;
 import dev.npufleet.worker.job.PoisonMarker;
+import dev.npufleet.worker.job.RerunMode;
 import dev.npufleet.worker.job.SlotControl;
 import dev.npufleet.worker.kafka.JobLoop;
 import dev.npufleet.worker.kafka.KafkaEventSink;
@@ -62,6 +63,7 @@ public final class LoopFixture implements AutoCloseable {
     public final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     public final JobExecutor executor;
     public final JobLoop loop;
+    public final FakeHistory history = new FakeHistory();
     private final Map<TopicPartition, Long> ends = new HashMap<>();
     private boolean loopAlive = true;
 
@@ -71,6 +73,11 @@ public final class LoopFixture implements AutoCloseable {
 
     /** @param autoCacheAfter as {@code NPUFLEET_AUTO_CACHE_AFTER}: 0 = automatic caches off */
     public LoopFixture(Path tmp, FakeEngine engine, boolean autoAck, int autoCacheAfter) {
+        this(tmp, engine, autoAck, autoCacheAfter, RerunMode.AUTO);
+    }
+
+    /** @param rerun as {@code NPUFLEET_RERUN} */
+    public LoopFixture(Path tmp, FakeEngine engine, boolean autoAck, int autoCacheAfter, RerunMode rerun) {
         this.engine = engine;
         this.stateDir = tmp;
         this.producer = new MockProducer<>(autoAck, null, new StringSerializer(), new ByteArraySerializer());
@@ -85,7 +92,7 @@ public final class LoopFixture implements AutoCloseable {
         JobServices services = new JobServices("w1", MODEL, sink, engine, caches,
                 new AutoCaches(caches, template, autoCacheAfter, Duration.ofMinutes(10), Clock.systemUTC()), view,
                 template, slot, new PoisonMarker(tmp), new DeadLetters(sink, topics.dlq(), "w1"),
-                metrics, new WorkerStats(), 64, 3, Duration.ofMillis(100), Clock.systemUTC());
+                metrics, new WorkerStats(), 64, 3, Duration.ofMillis(100), Clock.systemUTC(), history, rerun);
         this.executor = new JobExecutor(services);
         this.loop = new JobLoop(consumer, executor, new JobLoop.Settings(jobsTopic, Duration.ofMillis(5),
                 Duration.ofMillis(300), Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(1)),
@@ -94,13 +101,26 @@ public final class LoopFixture implements AutoCloseable {
 
     /** Subscribes and gets both partitions, as after the first rebalance. */
     public LoopFixture assigned() {
+        return assignedWithBacklog(0);
+    }
+
+    /**
+     * As {@link #assigned()}, but partition 0 already held {@code existing} records when it became this
+     * worker's (another worker may have run them): put them there with {@link #offerAt}.
+     */
+    public LoopFixture assignedWithBacklog(long existing) {
         loop.runOnce();
-        consumer.rebalance(List.of(p0, p1));
         consumer.updateBeginningOffsets(Map.of(p0, 0L, p1, 0L));
-        ends.put(p0, 0L);
+        ends.put(p0, existing);
         ends.put(p1, 0L);
         consumer.updateEndOffsets(ends);
+        consumer.rebalance(List.of(p0, p1));
         return this;
+    }
+
+    /** Puts a record at {@code offset} of partition 0, below its end (see {@link #assignedWithBacklog}). */
+    public void offerAt(long offset, Job job) {
+        consumer.addRecord(new ConsumerRecord<>(jobsTopic, 0, offset, job.id(), JsonCodec.encode(job)));
     }
 
     /** Appends a record to partition 0; returns its offset. */

@@ -1,0 +1,25 @@
+package dev.npufleet.worker.job;
+
+import java.util.Objects;
+
+/**
+ * What earlier attempts at a job left in its reply topic: whether it already ended (FINISH or ERROR),
+ * the answer's text delivered so far (contiguous from the start), and how many tokens that text took.
+ *
+ * @param tokens tokens generated for {@code text}; -1 when a chunk did not say (a worker before the field)
+ * @param attempts the highest attempt number seen (0 = none)
+ */
+public record PriorAttempt(boolean ended, String text, int tokens, int attempts) {
+
+    /** Nothing: the job never started, or nobody looked. */
+    public static final PriorAttempt NONE = new PriorAttempt(false, "", 0, 0);
+
+    public PriorAttempt {
+        Objects.requireNonNull(text, "text");
+    }
+
+    /** Code points of text already delivered. */
+    public long length() {
+        return text.codePointCount(0, text.length());
+    }
+}

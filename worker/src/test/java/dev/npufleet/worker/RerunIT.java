@@ -1,0 +1,111 @@
+package dev.npufleet.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.npufleet.broker.KafkaTestBroker;
+import dev.npufleet.protocol.ChatMessage;
+import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.EventType;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobIds;
+import dev.npufleet.protocol.JobKind;
+import dev.npufleet.protocol.Protocol;
+import dev.npufleet.protocol.Timings;
+import dev.npufleet.protocol.Topics;
+import dev.npufleet.protocol.Usage;
+import dev.npufleet.worker.kafka.KafkaClients;
+import dev.npufleet.worker.testing.Jobs;
+import dev.npufleet.worker.testing.KafkaProbe;
+import dev.npufleet.worker.testing.TestWorkers;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs another worker had started before it died, picked up by a new worker on a real broker with the
+ * real bridge and simulator: the new worker reads what the reply topic already holds, skips a job that
+ * was answered, and continues a half-delivered answer from its last character.
+ */
+@ExtendWith(KafkaTestBroker.class)
+class RerunIT {
+
+    @TempDir
+    Path state;
+
+    @Test
+    void shouldContinueAHalfDeliveredAnswerAndSkipAnAnsweredJob(KafkaTestBroker.Broker broker) {
+        String prefix = KafkaTestBroker.uniqueName("rerun") + ".";
+        Topics topics = new Topics(prefix);
+        Map<String, String> env = Map.of("NPUFLEET_RERUN", "continue", "NPUFLEET_MAX_CONTEXT", "512");
+        WorkerConfig first = TestWorkers.config(broker.bootstrapServers(), prefix, "board-a", state.resolve("a"), env);
+        WorkerConfig second = TestWorkers.config(broker.bootstrapServers(), prefix, "board-b", state.resolve("b"), env);
+        String jobs = topics.jobs(first.model());
+        Worker firstWorker = Worker.start(first); // creates the topics the probe reads
+        try (KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
+            // Given the answer a greedy chat job gets when nothing goes wrong
+            Job reference = chat(topics, "Tell me about boards");
+            List<Event> uninterrupted;
+            try (Worker worker = firstWorker) {
+                probe.send(jobs, reference.id(), reference);
+                uninterrupted = probe.awaitEnd(reference.id());
+            }
+            String answer = text(uninterrupted);
+            Event referenceEnd = uninterrupted.get(uninterrupted.size() - 1);
+            assertThat(answer).hasSizeGreaterThan(8);
+
+            // And, while no worker runs, the traces of a worker that died: the same request half answered
+            // (its first 8 characters delivered), and another job answered whose offset was never committed
+            Job halfDone = chat(topics, "Tell me about boards");
+            String delivered = answer.substring(0, 8);
+            probe.send(topics.events(), halfDone.id(), Event.started(halfDone.id(), "board-gone", 1,
+                    new Timings(0, 0, 0, 0, 0, 0, 0)));
+            probe.send(topics.events(), halfDone.id(), Event.chunk(halfDone.id(), "board-gone", 1, 0, delivered,
+                    TestWorkers.simTokens(delivered)));
+            Job answered = chat(topics, "Already answered");
+            probe.send(topics.events(), answered.id(), Event.finish(answered.id(), "board-gone", 1, 0, "stop",
+                    Usage.of(3, 0, 0), null, null));
+            probe.send(jobs, answered.id(), answered);
+            probe.send(jobs, halfDone.id(), halfDone);
+
+            // When another worker takes the partitions over
+            try (Worker worker = Worker.start(second)) {
+                List<Event> events = probe.awaitEnd(halfDone.id());
+
+                // Then it continues from the 9th character, and the client's text is the uninterrupted answer
+                List<Event> mine = events.stream().filter(e -> "board-b".equals(e.worker())).toList();
+                assertThat(mine.get(0).type()).isEqualTo(EventType.STARTED);
+                assertThat(mine.get(0).attempt()).isEqualTo(2);
+                assertThat(mine.get(1).type()).isEqualTo(EventType.CHUNK);
+                assertThat(mine.get(1).seq()).isEqualTo(8);
+                assertThat(text(events)).isEqualTo(answer);
+                Event end = events.get(events.size() - 1);
+                assertThat(end.seq()).isEqualTo(referenceEnd.seq());
+                assertThat(end.finishReason()).isEqualTo(referenceEnd.finishReason());
+                assertThat(end.usage().completionTokens()).isEqualTo(referenceEnd.usage().completionTokens());
+                assertThat(end.usage().promptTokens()).isEqualTo(referenceEnd.usage().promptTokens());
+
+                // And the answered job is committed past without running again
+                String group = KafkaClients.groupId(second);
+                await().atMost(Duration.ofSeconds(20)).until(() -> probe.committed(group, jobs) == 3);
+                assertThat(probe.events(answered.id())).extracting(Event::worker).containsOnly("board-gone");
+            }
+        }
+    }
+
+    private static Job chat(Topics topics, String user) {
+        return new Job(Protocol.VERSION, JobIds.newId(), "qwen3-0.6b-sim", JobKind.CHAT,
+                List.of(ChatMessage.user(user)), null, null, Jobs.greedy(24), topics.events(),
+                System.currentTimeMillis(), 0);
+    }
+
+    private static String text(List<Event> events) {
+        StringBuilder sb = new StringBuilder();
+        events.stream().filter(e -> e.type() == EventType.CHUNK).forEach(e -> sb.append(e.text()));
+        return sb.toString();
+    }
+}
