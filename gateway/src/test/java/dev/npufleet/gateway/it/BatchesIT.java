@@ -160,4 +160,36 @@ class BatchesIT {
         assertThat(json(gateway.send("DELETE", "/v1/files/" + fileId, null)).path("deleted").asBoolean()).isTrue();
         assertThat(other.get("/v1/files/" + fileId).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void shouldCancelABatchThroughAnotherGatewayAndKeepOneRecordOfIt() throws Exception {
+        String batchId = json(createBatch(upload(gateway, line("keep", "first") + line("drop", "second"))))
+                .path("id").asText();
+        Job first = worker.nextJob(WAIT).job();
+        Job second = worker.nextJob(WAIT).job();
+        answer(first, "kept");
+        await().atMost(WAIT).until(() -> json(other.get("/v1/batches/" + batchId)).at("/request_counts/completed")
+                .asInt() == 1);
+
+        HttpResponse<String> cancel = other.send("POST", "/v1/batches/" + batchId + "/cancel", null);
+
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(200);
+        assertThat(json(cancel).path("status").asText()).isEqualTo("cancelling");
+        await().atMost(WAIT).until(() -> worker.cancels().stream().anyMatch(c -> c.jobId().equals(second.id())));
+        assertThat(worker.cancels()).noneMatch(c -> c.jobId().equals(first.id()));
+        // what a worker does with a job cancelled before it started: skips it, saying so
+        worker.send(second, Event.finish(second.id(), ScriptedWorker.BOARD, 1, 0, "cancelled", Usage.of(0, 0, 0),
+                null, null));
+        JsonNode[] batch = new JsonNode[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            batch[0] = json(gateway.get("/v1/batches/" + batchId));
+            return batch[0].path("status").asText().equals("cancelled");
+        });
+        assertThat(batch[0].at("/request_counts/completed").asInt()).isEqualTo(1);
+        assertThat(batch[0].at("/request_counts/failed").asInt()).isEqualTo(1);
+        assertThat(gateway.get("/v1/files/" + batch[0].path("error_file_id").asText() + "/content").body())
+                .contains("\"custom_id\":\"drop\"", "batch_cancelled");
+        JsonNode listed = json(gateway.get("/v1/batches?limit=100"));
+        assertThat(listed.path("data").findValuesAsText("id")).containsOnlyOnce(batchId);
+    }
 }
