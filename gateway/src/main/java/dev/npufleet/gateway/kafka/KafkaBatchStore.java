@@ -5,6 +5,7 @@ import dev.npufleet.gateway.batch.BatchStore;
 import dev.npufleet.protocol.BatchRecord;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.ProtocolException;
+import dev.npufleet.protocol.kafka.PartitionScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,6 +3,7 @@ package dev.npufleet.gateway.kafka;
 import dev.npufleet.gateway.batch.BatchIds;
 import dev.npufleet.gateway.batch.FileStore;
 import dev.npufleet.gateway.batch.StoredFile;
+import dev.npufleet.protocol.kafka.PartitionScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -7,6 +7,7 @@ import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.JobIds;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.ProtocolException;
+import dev.npufleet.protocol.kafka.PartitionScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -14,8 +14,9 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Reading one partition's history with a borrowed consumer: where a key lives, where a time
- * starts, every record from an offset up to an end offset captured before. Stateless helpers;
- * the calling thread owns the consumer.
+ * starts, every record from an offset up to an end offset captured before. Used by gateways (a
+ * job's, file's or batch's records) and workers (a job's earlier events). Stateless helpers; the
+ * calling thread owns the consumer.
  */
 public final class PartitionScan {
     /** Producers' clocks may run behind the clock that made a time-ordered id. */
@@ -55,8 +56,8 @@ public final class PartitionScan {
      *
      * @throws TimeoutException when the broker sends nothing for {@code timeout}, or the scan runs too long
      */
-    public static void read(Consumer<String, byte[]> consumer, TopicPartition tp, long start, long end, Duration timeout,
-            java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
+    public static void read(Consumer<String, byte[]> consumer, TopicPartition tp, long start, long end,
+            Duration timeout, java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
         if (start >= end) {
             return;
         }
