@@ -5,7 +5,9 @@ import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
 import dev.npufleet.gateway.api.InferenceRequestParser;
 import dev.npufleet.gateway.routing.RouteDecision;
+import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.RoutingKeys;
 import org.slf4j.Logger;
@@ -58,10 +60,29 @@ final class InferenceEndpoint {
         services.bus().publishJob(job, key, route.partition()).whenComplete((ok, failure) -> {
             if (failure != null) {
                 exchange.publishFailed(failure);
+            } else {
+                recordAccepted(job, request);
             }
         });
         LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
                 .log("published {} job, stream={}, key={}, route={}", kind, request.stream(), key, route.header());
+    }
+
+    /**
+     * Writes the job's ACCEPTED to the log, as for an asynchronous job, so that any gateway can answer
+     * {@code GET /v1/jobs/{id}} for it: a client whose connection or gateway died mid-answer gets the answer by the
+     * id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
+     */
+    private void recordAccepted(Job job, InferenceRequest request) {
+        String endpoint = kind == JobKind.CHAT ? "/v1/chat/completions" : "/v1/completions";
+        JobAccepted accepted = new JobAccepted(endpoint, job.model(), request.cacheName(), null, job.createdAt(),
+                job.deadline());
+        services.bus().publishEvent(Event.accepted(job.id(), accepted)).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.atWarn().addKeyValue("jobId", job.id())
+                        .log("ACCEPTED not recorded; GET /v1/jobs/{id} will not know the job: {}", failure.toString());
+            }
+        });
     }
 
     /**

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.npufleet.protocol.ErrorCode;
+import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.EventType;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.JsonCodec;
@@ -78,6 +80,13 @@ class CompletionsHttpTest {
         assertThat(job.params().seed()).as("a re-run must reproduce the text").isNotNull();
         assertThat(job.deadline() - job.createdAt()).isEqualTo(harness.config.requestTimeout().toMillis());
         assertThat(published.key()).isEqualTo(job.id()); // no system prompt, no cache
+        // and, once the job is in, its ACCEPTED, so that GET /v1/jobs/{id} knows it on any gateway
+        await().atMost(Duration.ofSeconds(5)).until(() -> !harness.bus.events.isEmpty());
+        Event accepted = harness.bus.events.get(0);
+        assertThat(accepted.type()).isEqualTo(EventType.ACCEPTED);
+        assertThat(accepted.jobId()).isEqualTo(job.id());
+        assertThat(accepted.accepted().endpoint()).isEqualTo("/v1/chat/completions");
+        assertThat(accepted.accepted().deadline()).isEqualTo(job.deadline());
     }
 
     @Test

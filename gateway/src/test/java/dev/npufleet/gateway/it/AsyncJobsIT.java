@@ -134,6 +134,26 @@ class AsyncJobsIT {
     }
 
     @Test
+    void shouldReportASynchronousRequestsJobFromAnotherGatewayByTheIdInItsHeader() throws Exception {
+        // a client whose connection (or gateway) dies mid-answer can still get the answer by the job's id
+        CompletableFuture<HttpResponse<String>> sync = gateway.postAsync("/v1/completions",
+                "{\"model\":\"it-model\",\"prompt\":\"Once upon\",\"stream\":true}");
+        Job job = worker.nextJob(WAIT).job();
+        startAnswer(job);
+
+        JsonNode running = awaitStatus(other, job.id(), "in_progress");
+        finishAnswer(job);
+        HttpResponse<String> streamed = sync.get(30, TimeUnit.SECONDS);
+        JsonNode done = awaitStatus(other, job.id(), "completed");
+
+        assertThat(streamed.headers().firstValue("x-npufleet-job-id")).hasValue(job.id());
+        assertThat(running.path("endpoint").asText()).isEqualTo("/v1/completions");
+        assertThat(done.at("/response/object").asText()).isEqualTo("text_completion");
+        assertThat(done.at("/response/choices/0/text").asText()).isEqualTo("Hello, board");
+        assertThat(streamed.body()).contains("\"text\":\"Hello\"").contains("\"text\":\", board\"");
+    }
+
+    @Test
     void shouldAnswer404ForAnIdNoGatewayAccepted() throws Exception {
         HttpResponse<String> response = other.get("/v1/jobs/" + JobIds.newId());
 
