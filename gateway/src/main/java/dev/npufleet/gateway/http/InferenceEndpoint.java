@@ -70,8 +70,8 @@ final class InferenceEndpoint {
 
     /**
      * Writes the job's ACCEPTED to the log, as for an asynchronous job, so that any gateway can answer
-     * {@code GET /v1/jobs/{id}} for it: a client whose connection or gateway died mid-answer gets the answer by the
-     * id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
+     * {@code GET /v1/jobs/{id}} for it: a client whose gateway died mid-answer gets the answer from another gateway by
+     * the id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
      */
     private void recordAccepted(Job job, InferenceRequest request) {
         String endpoint = kind == JobKind.CHAT ? "/v1/chat/completions" : "/v1/completions";
