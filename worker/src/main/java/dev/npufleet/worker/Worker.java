@@ -162,7 +162,7 @@ public final class Worker implements AutoCloseable {
 
     private void startSideChannel(Topics topics, CacheDefinitionView view, CatchUpRequests catchUp) {
         side = new SideChannelLoop(new KafkaConsumer<>(KafkaClients.sideConsumer(config)), topics, slot::cancel, view,
-                catchUp, Duration.ofSeconds(1), error -> {
+                catchUp, Duration.ofSeconds(1), config.cancelLookback(), error -> {
                     if (loop != null) {
                         loop.requestClose();
                     }

@@ -46,6 +46,7 @@ import java.util.regex.Pattern;
  * <tr><td>{@code NPUFLEET_STATUS_MIN_INTERVAL_MS}</td><td>{@code 200}</td><td>besides every heartbeat, the status is published on state changes (job start/end, cache built/removed, partitions), at most this often</td></tr>
  * <tr><td>{@code NPUFLEET_CACHE_LOOKUP_MS}</td><td>{@code 2000}</td><td>how long a job naming only a cache waits for the caches topic to catch up</td></tr>
  * <tr><td>{@code NPUFLEET_RERUN}</td><td>{@code auto}</td><td>a job whose answer a crashed worker had started: {@code replay} runs it again (same seed, same text; clients drop what they have), {@code continue} goes on from the delivered text, {@code auto} continues only where a re-run would write another text (a runtime without seeds, sampled decoding)</td></tr>
+ * <tr><td>{@code NPUFLEET_CANCEL_LOOKBACK_MS}</td><td>{@code 86400000} (24 h)</td><td>at start, cancels of this long ago are read, so a job cancelled while no worker ran is skipped; {@code 0} = only cancels sent after start</td></tr>
  * <tr><td>{@code NPUFLEET_SIM_OPTIONS}</td><td>none</td><td>simulator options set on its session, {@code key=value,...} (e.g. {@code board=rk3588,slow_ms_per_token=20}); the simulator also reads {@code RKLLM_SIM_*} from the environment</td></tr>
  * <tr><td>{@code NPUFLEET_KAFKA_<NAME>}</td><td>none</td><td>any Kafka client property, e.g. {@code NPUFLEET_KAFKA_SECURITY_PROTOCOL} → {@code security.protocol}; values of secret-looking names are not logged</td></tr>
  * </table>
@@ -79,6 +80,7 @@ public record WorkerConfig(
         int autoCacheMax,
         Duration statusMinInterval,
         RerunMode rerun,
+        Duration cancelLookback,
         Map<String, String> simOptions,
         Map<String, String> kafkaOverrides) {
 
@@ -140,6 +142,10 @@ public record WorkerConfig(
         autoCacheMax = autoCacheMax > 0 ? autoCacheMax : 8;
         statusMinInterval = positive(statusMinInterval, Duration.ofMillis(200));
         rerun = rerun == null ? RerunMode.AUTO : rerun;
+        cancelLookback = cancelLookback == null ? Duration.ofHours(24) : cancelLookback;
+        if (cancelLookback.isNegative()) {
+            throw new IllegalArgumentException("NPUFLEET_CANCEL_LOOKBACK_MS must be 0 or more: " + cancelLookback);
+        }
         simOptions = simOptions == null ? Map.of() : Map.copyOf(simOptions);
         kafkaOverrides = kafkaOverrides == null ? Map.of() : Map.copyOf(kafkaOverrides);
     }
@@ -176,8 +182,14 @@ public record WorkerConfig(
                 r.integer("NPUFLEET_AUTO_CACHE_MAX"),
                 r.millis("NPUFLEET_STATUS_MIN_INTERVAL_MS"),
                 RerunMode.parse(r.string("NPUFLEET_RERUN", "auto")),
+                lookback(r.integer("NPUFLEET_CANCEL_LOOKBACK_MS", -1)),
                 r.pairs("NPUFLEET_SIM_OPTIONS"),
                 r.prefixed("NPUFLEET_KAFKA_"));
+    }
+
+    /** -1 (unset) = the default; 0 = off. */
+    private static Duration lookback(int millis) {
+        return millis < 0 ? null : Duration.ofMillis(millis);
     }
 
     public boolean usesSimulator() {
@@ -200,6 +212,7 @@ public record WorkerConfig(
                 + " cacheLookupMs=" + cacheLookupWait.toMillis() + " autoCacheAfter=" + autoCacheAfter
                 + " autoCacheWindowMs=" + autoCacheWindow.toMillis() + " autoCacheMax=" + autoCacheMax
                 + " statusMinIntervalMs=" + statusMinInterval.toMillis() + " rerun=" + rerun.name().toLowerCase(Locale.ROOT)
+                + " cancelLookbackMs=" + cancelLookback.toMillis()
                 + (simOptions.isEmpty() ? "" : " simOptions=" + new TreeMap<>(simOptions)) + " kafka=" + shown;
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.npufleet.broker.KafkaTestBroker;
+import dev.npufleet.protocol.CancelRequest;
 import dev.npufleet.protocol.ChatMessage;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.EventType;
@@ -93,6 +94,36 @@ class RerunIT {
                 String group = KafkaClients.groupId(second);
                 await().atMost(Duration.ofSeconds(20)).until(() -> probe.committed(group, jobs) == 3);
                 assertThat(probe.events(answered.id())).extracting(Event::worker).containsOnly("board-gone");
+            }
+        }
+    }
+
+    @Test
+    void shouldSkipAJobCancelledWhileNoWorkerRan(KafkaTestBroker.Broker broker) {
+        String prefix = KafkaTestBroker.uniqueName("cancelled") + ".";
+        Topics topics = new Topics(prefix);
+        WorkerConfig first = TestWorkers.config(broker.bootstrapServers(), prefix, "board-a", state.resolve("a"),
+                Map.of());
+        String jobs = topics.jobs(first.model());
+        Worker firstWorker = Worker.start(first); // creates the topics
+        try (KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
+            firstWorker.close();
+            // Given a queued job (an asynchronous one, say) that its client cancelled while no worker was running
+            Job cancelled = chat(topics, "Never mind");
+            Job wanted = chat(topics, "Still wanted");
+            probe.send(jobs, cancelled.id(), cancelled);
+            probe.send(jobs, wanted.id(), wanted);
+            probe.send(topics.control(), cancelled.id(), CancelRequest.of(cancelled.id(), "cancelled by client"));
+
+            // When a worker starts
+            try (Worker worker = Worker.start(TestWorkers.config(broker.bootstrapServers(), prefix, "board-b",
+                    state.resolve("b"), Map.of()))) {
+                // Then it ends the cancelled job without running it, and runs the other
+                Event end = probe.awaitLast(cancelled.id());
+                assertThat(end.type()).isEqualTo(EventType.FINISH);
+                assertThat(end.finishReason()).isEqualTo("cancelled");
+                assertThat(probe.events(cancelled.id())).extracting(Event::type).doesNotContain(EventType.CHUNK);
+                assertThat(probe.awaitLast(wanted.id()).finishReason()).isIn("stop", "length");
             }
         }
     }

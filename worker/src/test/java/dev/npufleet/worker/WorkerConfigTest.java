@@ -121,6 +121,15 @@ class WorkerConfigTest {
     }
 
     @Test
+    void shouldReadTheCancelLookbackWithZeroForOff() {
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).cancelLookback()).hasHours(24);
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_CANCEL_LOOKBACK_MS", "0"))
+                .cancelLookback()).isZero();
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_CANCEL_LOOKBACK_MS", "60000"))
+                .cancelLookback()).hasMinutes(1);
+    }
+
+    @Test
     void shouldFallBackToKafkaBootstrapServers() {
         WorkerConfig c = WorkerConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:29092", "NPUFLEET_WORKER_ID", "b"));
         assertThat(c.bootstrapServers()).isEqualTo("broker:29092");

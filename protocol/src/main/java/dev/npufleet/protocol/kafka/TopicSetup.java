@@ -59,8 +59,9 @@ public record TopicSetup(Topics topics, int jobPartitions, int eventPartitions, 
         list.add(topic(topics.workers(), 1, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 // a worker's status is only worth its last value; compact often
                 TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
+        // Cancels are read back at a worker's start (NPUFLEET_CANCEL_LOOKBACK_MS, 24 h): keep them longer than that.
         list.add(topic(topics.control(), 1, Map.of(
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()))));
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(2).toMillis()))));
         list.add(topic(topics.dlq(), 1, Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(14).toMillis()))));
         // Compacted, a file or batch per key; records up to a whole batch input file.

@@ -6,6 +6,7 @@ import dev.npufleet.protocol.Topics;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's second consumer, without a group: every partition of the control topic from its
- * end (cancellations: each worker sees every one and acts on its own jobs) and of the caches topic
+ * end, after reading the cancels of the last {@code cancelLookback} before it counts as started
+ * (cancellations: each worker sees every one and acts on its own jobs; a job cancelled while it was
+ * queued and no worker ran, say an asynchronous one, is still skipped) and of the caches topic
  * from its beginning (the compacted cache definitions, applied to the {@link CacheDefinitionView}).
  * Its thread owns the consumer; other threads call {@link #close()} and
  * {@link CatchUpRequests#request()}, which only set flags and call {@code wakeup()}. If it fails,
@@ -40,6 +43,7 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
     private final CacheDefinitionView view;
     private final CatchUpRequests catchUp;
     private final Duration pollTimeout;
+    private final Duration cancelLookback;
     private final Consumer<Throwable> onFailure;
     private volatile Throwable failure;
     private final CountDownLatch started = new CountDownLatch(1);
@@ -56,12 +60,20 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
     public SideChannelLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, Topics topics,
             Consumer<String> onCancel, CacheDefinitionView view, CatchUpRequests catchUp, Duration pollTimeout,
             Consumer<Throwable> onFailure) {
+        this(consumer, topics, onCancel, view, catchUp, pollTimeout, Duration.ZERO, onFailure);
+    }
+
+    /** @param cancelLookback how far back to read cancels at start ({@code ZERO}: none) */
+    public SideChannelLoop(org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer, Topics topics,
+            Consumer<String> onCancel, CacheDefinitionView view, CatchUpRequests catchUp, Duration pollTimeout,
+            Duration cancelLookback, Consumer<Throwable> onFailure) {
         this.consumer = consumer;
         this.topics = topics;
         this.onCancel = onCancel;
         this.view = view;
         this.catchUp = catchUp;
         this.pollTimeout = pollTimeout;
+        this.cancelLookback = cancelLookback;
         this.onFailure = onFailure;
         catchUp.onRequest(consumer::wakeup);
     }
@@ -121,7 +133,36 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
         consumer.seekToEnd(control);
         consumer.seekToBeginning(cachePartitions);
         // seekToEnd is lazy: resolve it now, so a cancel sent after start-up is read, not skipped.
-        control.forEach(tp -> consumer.position(tp, Duration.ofSeconds(10)));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        control.forEach(tp -> ends.put(tp, consumer.position(tp, Duration.ofSeconds(10))));
+        if (!cancelLookback.isZero()) {
+            replayCancels(control, ends);
+        }
+    }
+
+    /** Reads the control topic from {@code cancelLookback} ago up to {@code ends}, before jobs are taken. */
+    private void replayCancels(List<TopicPartition> control, Map<TopicPartition, Long> ends) {
+        long from = System.currentTimeMillis() - cancelLookback.toMillis();
+        Map<TopicPartition, Long> query = new HashMap<>();
+        control.forEach(tp -> query.put(tp, from));
+        consumer.offsetsForTimes(query, Duration.ofSeconds(10)).forEach((tp, at) -> {
+            if (at != null) {
+                consumer.seek(tp, at.offset());
+            }
+        });
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        int read = 0;
+        while (control.stream().anyMatch(tp -> consumer.position(tp, Duration.ofSeconds(10)) < ends.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new KafkaException("cannot read the last " + cancelLookback + " of cancels within "
+                        + METADATA_WAIT.toSeconds() + " s");
+            }
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                read += r.topic().equals(topics.control()) ? 1 : 0;
+                dispatch(r);
+            }
+        }
+        LOG.atInfo().log("Read {} cancel request(s) of the last {} min", read, cancelLookback.toMinutes());
     }
 
     private List<TopicPartition> partitions(String topic) {
