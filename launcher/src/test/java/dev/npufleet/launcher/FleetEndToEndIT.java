@@ -118,7 +118,11 @@ class FleetEndToEndIT {
         // Then every one was answered, and both boards served some
         assertThat(responses).allSatisfy(r -> {
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(Http.json(r.body()).path("usage").path("completion_tokens").asInt()).isEqualTo(8);
+            // sampled decoding may draw the end-of-text token before max_tokens: then it stopped early
+            JsonNode body = Http.json(r.body());
+            int tokens = body.path("usage").path("completion_tokens").asInt();
+            assertThat(tokens).isBetween(1, 8);
+            assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo(tokens == 8 ? "length" : "stop");
         });
         Set<String> boards = responses.stream().map(r -> r.headers().firstValue("x-npufleet-worker").orElse("?"))
                 .collect(Collectors.toSet());

@@ -40,6 +40,12 @@ public record WorkerStatus(
         caches = caches == null ? List.of() : List.copyOf(caches);
     }
 
+    /** This status with another queue depth (a reader's correction for what it knows happened since). */
+    public WorkerStatus withQueueDepth(long depth) {
+        return new WorkerStatus(v, workerId, model, runtime, abi, state, partitions, caches, depth, currentJob,
+                prefillTokensPerSecond, decodeTokensPerSecond, capacity, jobsDone, heartbeatMs, startedAt, timestamp);
+    }
+
     /** What the worker is doing. */
     public enum State { IDLE, BUSY, DRAINING }
 

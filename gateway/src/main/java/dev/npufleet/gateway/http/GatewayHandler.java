@@ -46,6 +46,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("DELETE", "/v1/cache/{model}/{name}", "cache_delete", caches::delete)
                 .add("POST", "/v1/jobs", "job_create", jobs::create)
                 .add("GET", "/v1/jobs/{id}", "job_get", jobs::get)
+                .add("GET", "/v1/jobs/{id}/events", "job_events", call -> JobEventStream.open(services, call))
                 .add("POST", "/v1/jobs/{id}/cancel", "job_cancel", jobs::cancel)
                 .add("POST", "/v1/files", "file_upload", files::upload)
                 .add("GET", "/v1/files/{id}", "file_get", files::get)

@@ -38,6 +38,7 @@ public final class FleetRouter implements Router {
     private final long holderGraceMs;
     private final InFlightJobs inFlight = new InFlightJobs();
     private final PendingHolders pending = new PendingHolders();
+    private final RecentEnds ends = new RecentEnds();
     private final JobShapes shapes;
 
     /**
@@ -93,8 +94,12 @@ public final class FleetRouter implements Router {
         return new FleetSnapshot(statuses, inFlight.counts(job.model(), now), holders, shapes.typical(job.model()));
     }
 
+    /** The model's statuses, each less the jobs this gateway saw end on its board after it was published. */
     private List<WorkerStatus> statuses(String model) {
-        return fleet.all().stream().filter(s -> s.model().equals(model)).toList();
+        return fleet.all().stream().filter(s -> s.model().equals(model)).map(s -> {
+            int endedSince = s.queueDepth() > 0 ? ends.after(s.workerId(), s.timestamp()) : 0;
+            return endedSince == 0 ? s : s.withQueueDepth(Math.max(0, s.queueDepth() - endedSince));
+        }).toList();
     }
 
     private void remember(Job job, JobFootprint footprint, RouteDecision decision, long now) {
@@ -121,6 +126,9 @@ public final class FleetRouter implements Router {
         InFlightJobs.Entry entry = inFlight.ended(jobId);
         if (entry == null) {
             return;
+        }
+        if (terminal != null && terminal.worker() != null && terminal.timestamp() > 0) {
+            ends.ended(terminal.worker(), terminal.timestamp());
         }
         boolean finished = terminal != null && terminal.type() == EventType.FINISH
                 && !"cancelled".equals(terminal.finishReason());

@@ -11,6 +11,8 @@ import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobIds;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Usage;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -142,9 +144,20 @@ class AsyncJobsIT {
         startAnswer(job);
 
         JsonNode running = awaitStatus(other, job.id(), "in_progress");
+        // a client that had read "Hel" (SSE id 3) resumes on the other gateway and follows the job to its end
+        CompletableFuture<HttpResponse<String>> resumed = HttpClient.newHttpClient().sendAsync(
+                HttpRequest.newBuilder(other.uri("/v1/jobs/" + job.id() + "/events")).header("Last-Event-ID", "3")
+                        .timeout(WAIT).GET().build(), HttpResponse.BodyHandlers.ofString());
         finishAnswer(job);
         HttpResponse<String> streamed = sync.get(30, TimeUnit.SECONDS);
         JsonNode done = awaitStatus(other, job.id(), "completed");
+        StringBuilder rest = new StringBuilder();
+        for (String line : resumed.get(30, TimeUnit.SECONDS).body().split("\n")) {
+            if (line.startsWith("data: {")) {
+                rest.append(JsonCodec.mapper().readTree(line.substring(6)).at("/choices/0/text").asText());
+            }
+        }
+        assertThat(rest).hasToString("lo, board");
 
         assertThat(streamed.headers().firstValue("x-npufleet-job-id")).hasValue(job.id());
         assertThat(running.path("endpoint").asText()).isEqualTo("/v1/completions");

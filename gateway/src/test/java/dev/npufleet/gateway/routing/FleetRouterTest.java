@@ -114,6 +114,25 @@ class FleetRouterTest {
         assertThat(router.view(NOW + 15_001).pendingCaches()).isEmpty();
     }
 
+    @Test
+    void shouldNotCountAJobThatEndedAfterABoardsLastStatusAsQueuedThere() {
+        // the builder's last status was published while it built (queue 1); its FINISH came after that
+        CacheDefinition small = new CacheDefinition(MODEL, "small", "r1", "y".repeat(200), null, false, 0, NOW);
+        boards(Board.of("a", 0), Board.of("b", 1), Board.of("c", 2));
+        FleetRouter router = router("cache-aware");
+        Job build = job(JobKind.CACHE_BUILD, small, null);
+        String builder = route(router, build).board();
+        router.started(build.id(), builder);
+        boards(Board.of(builder, List.of("a", "b", "c").indexOf(builder)).queue(1).at(NOW));
+        router.ended(build.id(), Event.finish(build.id(), builder, 1, 0, "stop", null, null,
+                new CacheBuild(builder, "small", "r1", true, 1 << 16, 10, 50)));
+
+        RouteDecision next = route(router, job(JobKind.CHAT, small, "q"));
+
+        assertThat(next.board()).isEqualTo(builder);
+        assertThat(next.reason()).isEqualTo(RouteReason.CACHE_HOLDER);
+    }
+
     /** Routes and finishes the build of {@code coding}; returns the board that built it. */
     private static String buildCoding(FleetRouter router) {
         Job build = job(JobKind.CACHE_BUILD, CODING, null);
