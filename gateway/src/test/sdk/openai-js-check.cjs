@@ -55,6 +55,28 @@ async function main() {
   const failing = await client.chat.completions.create({
     model: 'test-model', messages: [{ role: 'user', content: 'fail' }], stream: true });
   await assert.rejects((async () => { for await (const _ of failing) { /* drain */ } })(), /NPU fault/);
+  // a batch, the way the SDK's users run one: upload the JSONL, create, poll, download the output
+  const lines = ['q-1', 'q-2'].map((id) => JSON.stringify({ custom_id: id, method: 'POST', url: '/v1/chat/completions',
+    body: { model: 'test-model', messages: [{ role: 'user', content: 'Hi ' + id }] } })).join('\n') + '\n';
+  const file = await client.files.create({ file: await OpenAI.toFile(Buffer.from(lines), 'requests.jsonl'),
+    purpose: 'batch' });
+  assert.equal(file.object, 'file');
+  const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions',
+    completion_window: '24h' });
+  let done = batch;
+  for (let i = 0; i < 200 && done.status !== 'completed'; i++) {
+    await new Promise((r) => setTimeout(r, 50)); // a client's poll interval
+    done = await client.batches.retrieve(batch.id);
+  }
+  assert.equal(done.status, 'completed');
+  assert.equal(done.request_counts.completed, 2);
+  const output = await (await client.files.content(done.output_file_id)).text();
+  const answers = output.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(answers.map((a) => a.custom_id).sort(), ['q-1', 'q-2']);
+  for (const a of answers) {
+    assert.equal(a.response.status_code, 200);
+    assert.equal(a.response.body.choices[0].message.content, 'Hello, SDK');
+  }
   console.log('OPENAI-JS-SDK-OK');
 }
 

@@ -10,6 +10,7 @@ import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.RoutingKeys;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,7 +62,12 @@ final class InferenceEndpoint {
             if (failure != null) {
                 exchange.publishFailed(failure);
             } else {
-                recordAccepted(job, request);
+                // off the producer's I/O thread, which this callback runs on: a send may wait for metadata there
+                try {
+                    services.executor().execute(() -> recordAccepted(job, request));
+                } catch (RejectedExecutionException e) {
+                    LOG.atDebug().addKeyValue("jobId", job.id()).log("stopping: ACCEPTED not recorded");
+                }
             }
         });
         LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())

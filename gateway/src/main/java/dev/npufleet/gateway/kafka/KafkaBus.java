@@ -27,12 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes jobs, cancels, cache definitions and the gateway's own events (ACCEPTED) through one idempotent producer (thread-safe,
- * shared by all requests). {@code send} blocks at most {@code max.block.ms} (the Kafka timeout) when
- * metadata is missing; cancels go through a single sender thread, because they are issued from
+ * Publishes jobs, cancels, cache definitions and the gateway's own events (ACCEPTED) through one idempotent
+ * producer (thread-safe, shared by all requests); never from the producer's own I/O thread. {@code send} blocks
+ * at most {@code max.block.ms} (the Kafka timeout) when metadata is missing; cancels go through a single sender thread, because they are issued from
  * threads that must not block at all (the events consumer, the timer, selector callbacks).
  */
 public final class KafkaBus implements JobBus, AutoCloseable {
+    /** The name Kafka gives the producer's network thread (prefix). */
+    static final String PRODUCER_IO_THREAD = "kafka-producer-network-thread";
+
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBus.class);
 
     private final Producer<String, byte[]> producer;
@@ -130,6 +133,11 @@ public final class KafkaBus implements JobBus, AutoCloseable {
 
     /** Sends any record (files, batches) through the shared producer. @param kind the metrics label */
     CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record, String kind) {
+        if (Thread.currentThread().getName().startsWith(PRODUCER_IO_THREAD)) {
+            // send() may wait there for metadata that only this very thread can fetch: every send stalls 5 s
+            return CompletableFuture.failedFuture(new IllegalStateException("a " + kind
+                    + " was sent from the producer's I/O thread; leave it first (GatewayServices.executor)"));
+        }
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         long start = System.nanoTime();
         try {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official OpenAI JS SDK against the gateway's HTTP layer (a responder thread plays the worker).
+ * The official OpenAI JS SDK against the gateway's HTTP layer (a responder thread plays the worker): chat and
+ * completions, streamed and not, models, errors, and a batch (files upload, create, poll, output download).
  * Runs where {@code NPUFLEET_OPENAI_JS_DIR} names a folder with {@code node_modules/openai}
  * ({@code npm install openai} there) and {@code node} is on the path; skipped otherwise.
  */
@@ -41,21 +42,24 @@ class OpenAiJsSdkTest {
         }
     }
 
-    /** Answers every job "Hello, SDK" in two chunks, or fails it after one chunk when the user said "fail". */
+    /**
+     * Answers every job "Hello, SDK" in two chunks, or fails it after one chunk when the user said "fail"; into the
+     * events log too, where batches are read from.
+     */
     private static void respond(HttpHarness harness) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Job job = harness.bus.jobs.take().job();
-                harness.emit(Events.started(job.id()));
-                harness.emit(Events.chunk(job.id(), 0, "Hello"));
+                harness.publish(Events.started(job.id()));
+                harness.publish(Events.chunk(job.id(), 0, "Hello"));
                 boolean fail = !job.messages().isEmpty()
                         && job.messages().get(job.messages().size() - 1).content().equals("fail");
                 if (fail) {
-                    harness.emit(Events.error(job.id(), ErrorCode.RUNTIME_ERROR, "NPU fault"));
+                    harness.publish(Events.error(job.id(), ErrorCode.RUNTIME_ERROR, "NPU fault"));
                     continue;
                 }
-                harness.emit(Events.chunk(job.id(), 5, ", SDK"));
-                harness.emit(Events.finish(job.id(), 10, new Usage(9, 3, 12, 4, true)));
+                harness.publish(Events.chunk(job.id(), 5, ", SDK"));
+                harness.publish(Events.finish(job.id(), 10, new Usage(9, 3, 12, 4, true)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
