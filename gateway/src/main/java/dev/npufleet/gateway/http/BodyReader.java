@@ -5,6 +5,8 @@ import dev.npufleet.gateway.api.ErrorMapping;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
@@ -33,7 +35,7 @@ final class BodyReader implements Runnable {
     static void read(HttpCall call, int maxBytes, Consumer<byte[]> then) {
         long declared = call.request().getLength();
         if (declared > maxBytes) {
-            call.error(ErrorMapping.bodyTooLarge(maxBytes));
+            tooLarge(call, maxBytes);
             return;
         }
         BodyReader reader = new BodyReader(call, maxBytes, then);
@@ -59,7 +61,7 @@ final class BodyReader implements Runnable {
             boolean last = chunk.isLast();
             chunk.release();
             if (!fits) {
-                call.error(ErrorMapping.bodyTooLarge(maxBytes));
+                tooLarge(call, maxBytes);
                 return;
             }
             if (last) {
@@ -67,6 +69,15 @@ final class BodyReader implements Runnable {
                 return;
             }
         }
+    }
+
+    /**
+     * 413, and the connection closes: the rest of the body is never read, so the connection cannot carry another
+     * request. Said in the response, or a client would send its next request on a connection being closed.
+     */
+    private static void tooLarge(HttpCall call, int maxBytes) {
+        call.response().getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        call.error(ErrorMapping.bodyTooLarge(maxBytes));
     }
 
     private boolean append(ByteBuffer buffer) {

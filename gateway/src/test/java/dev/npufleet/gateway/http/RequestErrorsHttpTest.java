@@ -92,6 +92,9 @@ class RequestErrorsHttpTest {
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(error(response).path("code").asText()).isEqualTo("request_too_large");
+        // the unread rest of the body leaves the connection unusable: the client must not send on it again
+        assertThat(response.headers().firstValue("connection")).hasValue("close");
+        assertThat(harness.send("POST", "/v1/completions", "{not json").statusCode()).isEqualTo(400);
     }
 
     @Test
@@ -107,6 +110,7 @@ class RequestErrorsHttpTest {
                 .send(request, HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.headers().firstValue("connection")).hasValue("close");
     }
 
     @Test
