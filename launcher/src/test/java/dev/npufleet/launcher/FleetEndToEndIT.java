@@ -181,6 +181,9 @@ class FleetEndToEndIT {
         assertThat(withCache.path("choices").path(0).path("message").path("content").asText())
                 .isEqualTo(Http.json(full.body()).path("choices").path(0).path("message").path("content").asText());
         assertThat(withCache.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt())
+                .as("cached tokens; built on %s, routed %s, served by %s", Http.json(created.body()).path("build")
+                        .path("worker").asText(), cached.headers().firstValue("x-npufleet-routing").orElse("?"),
+                        cached.headers().firstValue("x-npufleet-worker").orElse("?"))
                 .isEqualTo(prefixTokens);
         assertThat(withCache.path("usage").path("cache_hit").asBoolean()).isTrue();
         assertThat(withCache.path("usage").path("prompt_tokens").asInt())

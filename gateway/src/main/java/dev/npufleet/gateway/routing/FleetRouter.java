@@ -82,8 +82,15 @@ public final class FleetRouter implements Router {
             case HASH -> RouteDecision.keyHash(RoutingPolicy.HASH, RouteReason.KEY_HASH);
             case ROUND_ROBIN -> roundRobin.decide(RouteRequest.of(job, shapes.charsPerToken(job.model())),
                     FleetSnapshot.of(statuses(job.model())), now);
-            case CACHE_AWARE -> cacheAware.decide(RouteRequest.of(job, shapes.charsPerToken(job.model())),
-                    snapshot(job, now), now);
+            case CACHE_AWARE -> {
+                RouteRequest request = RouteRequest.of(job, shapes.charsPerToken(job.model()));
+                FleetSnapshot snapshot = snapshot(job, now);
+                if (LOG.isDebugEnabled()) {
+                    LOG.atDebug().log("estimates for key {}: {}; in flight from here {}", job.routingKey(),
+                            cacheAware.estimates(request, snapshot, now), snapshot.inFlight());
+                }
+                yield cacheAware.decide(request, snapshot, now);
+            }
         };
     }
 
@@ -94,10 +101,10 @@ public final class FleetRouter implements Router {
         return new FleetSnapshot(statuses, inFlight.counts(job.model(), now), holders, shapes.typical(job.model()));
     }
 
-    /** The model's statuses, each less the jobs this gateway saw end on its board after it was published. */
+    /** The model's statuses, each less the jobs it still counts that this gateway saw end on its board. */
     private List<WorkerStatus> statuses(String model) {
         return fleet.all().stream().filter(s -> s.model().equals(model)).map(s -> {
-            int endedSince = s.queueDepth() > 0 ? ends.after(s.workerId(), s.timestamp()) : 0;
+            int endedSince = s.queueDepth() > 0 ? ends.stillCounted(s) : 0;
             return endedSince == 0 ? s : s.withQueueDepth(Math.max(0, s.queueDepth() - endedSince));
         }).toList();
     }
@@ -128,7 +135,7 @@ public final class FleetRouter implements Router {
             return;
         }
         if (terminal != null && terminal.worker() != null && terminal.timestamp() > 0) {
-            ends.ended(terminal.worker(), terminal.timestamp());
+            ends.ended(terminal.worker(), jobId, terminal.timestamp());
         }
         boolean finished = terminal != null && terminal.type() == EventType.FINISH
                 && !"cancelled".equals(terminal.finishReason());

@@ -18,6 +18,7 @@ final class Board {
     private double prefillTps;
     private double decodeTps;
     private long timestamp = NOW;
+    private String currentJob;
     private WorkerStatus.State state = WorkerStatus.State.IDLE;
 
     private Board(String id) {
@@ -37,6 +38,12 @@ final class Board {
 
     Board queue(long depth) {
         queue = depth;
+        return this;
+    }
+
+    /** The job the status names as in the slot. */
+    Board running(String jobId) {
+        currentJob = jobId;
         return this;
     }
 
@@ -64,7 +71,7 @@ final class Board {
     WorkerStatus status() {
         return new WorkerStatus(Protocol.VERSION, id, MODEL, "sim", "1.3.0", state == WorkerStatus.State.DRAINING ? state
                 : queue > 0 ? WorkerStatus.State.BUSY : state,
-                partitions, caches, queue, null, prefillTps, decodeTps, capacity, 0, 1000, NOW - 60_000, timestamp);
+                partitions, caches, queue, currentJob, prefillTps, decodeTps, capacity, 0, 1000, NOW - 60_000, timestamp);
     }
 
     static List<WorkerStatus> fleet(Board... boards) {

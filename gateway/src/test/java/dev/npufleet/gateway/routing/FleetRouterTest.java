@@ -133,6 +133,27 @@ class FleetRouterTest {
         assertThat(next.reason()).isEqualTo(RouteReason.CACHE_HOLDER);
     }
 
+    @Test
+    void shouldNotCountAJobAStatusStillNamesAsCurrentAfterItEnded() {
+        // the builder published between its FINISH and the slot's release: later than the FINISH, still "running" it
+        CacheDefinition small = new CacheDefinition(MODEL, "small", "r1", "y".repeat(200), null, false, 0, NOW);
+        boards(Board.of("a", 0), Board.of("b", 1), Board.of("c", 2));
+        FleetRouter router = router("cache-aware");
+        Job build = job(JobKind.CACHE_BUILD, small, null);
+        String builder = route(router, build).board();
+        router.started(build.id(), builder);
+        Event finish = Event.finish(build.id(), builder, 1, 0, "stop", null, null,
+                new CacheBuild(builder, "small", "r1", true, 1 << 16, 10, 50));
+        router.ended(build.id(), finish);
+        boards(Board.of(builder, List.of("a", "b", "c").indexOf(builder)).queue(1).running(build.id())
+                .holding("small", "r1").at(finish.timestamp() + 5));
+
+        RouteDecision next = route(router, job(JobKind.CHAT, small, "q"));
+
+        assertThat(next.board()).isEqualTo(builder);
+        assertThat(next.reason()).isEqualTo(RouteReason.CACHE_HOLDER);
+    }
+
     /** Routes and finishes the build of {@code coding}; returns the board that built it. */
     private static String buildCoding(FleetRouter router) {
         Job build = job(JobKind.CACHE_BUILD, CODING, null);

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Live numbers about the worker that its status heartbeat and gauges report: owned partitions and
  * their lag (written by the consumer thread), jobs done and recent speeds (written by the job
- * thread). A change a gateway's router cares about (partitions, waiting jobs, a job done) also
+ * thread). A change a gateway's router cares about (partitions, waiting jobs) also
  * calls the change listener, which must only signal. Thread-safe; readers get a recent value, not
  * a transaction.
  */
@@ -26,7 +26,7 @@ public final class WorkerStats {
         this(() -> { });
     }
 
-    /** @param onChange called after a change of partitions, waiting jobs or jobs done */
+    /** @param onChange called after a change of partitions or waiting jobs */
     public WorkerStats(Runnable onChange) {
         this.onChange = onChange;
     }
@@ -58,9 +58,13 @@ public final class WorkerStats {
         return waiting;
     }
 
+    /**
+     * Counts a finished job and its speeds. No change signal: the job still holds the slot until its final event is
+     * acknowledged, so a status published now would show the board busy with a job that has ended; the slot's
+     * release right after signals, and that status carries these numbers.
+     */
     public void jobDone(double prefillRate, double decodeRate) {
         updateRates(prefillRate, decodeRate);
-        onChange.run(); // outside the lock: the listener may read these numbers
     }
 
     private synchronized void updateRates(double prefillRate, double decodeRate) {

@@ -9,11 +9,13 @@ import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.EventType;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.worker.engine.NpuLostException;
+import dev.npufleet.worker.job.RerunMode;
 import dev.npufleet.worker.testing.FakeEngine;
 import dev.npufleet.worker.testing.Jobs;
 import dev.npufleet.worker.testing.LoopFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,24 @@ class JobLoopTest {
         f.engine.release();
         f.spinUntil(() -> f.committed(f.p0) == 1);
         f.spinUntil(() -> f.consumer.paused().isEmpty());
+    }
+
+    @Test
+    void shouldStopCountingAJobAsWaitingOnceItIsTakenWithoutAskingForEndOffsetsAgain() {
+        // Given end offsets measured once an hour, and two jobs, the first staying on the NPU
+        f = new LoopFixture(tmp, new FakeEngine().answering("Hello").holdAfter(1), true, 0, RerunMode.AUTO,
+                Duration.ofHours(1)).assigned();
+        f.offer(Jobs.completion(MODEL, REPLIES, "first"));
+        f.offer(Jobs.completion(MODEL, REPLIES, "second"));
+        f.spinUntil(f.engine::isHeld);
+        f.spinUntil(() -> f.stats.waiting() == 1);
+
+        // When the first ends and the second runs
+        f.engine.release();
+        f.spinUntil(() -> f.committed(f.p0) == 2);
+
+        // Then nothing counts as waiting, although the end offsets were not asked for again
+        assertThat(f.stats.waiting()).isZero();
     }
 
     @Test

@@ -64,6 +64,8 @@ public final class LoopFixture implements AutoCloseable {
     public final JobExecutor executor;
     public final JobLoop loop;
     public final FakeHistory history = new FakeHistory();
+    /** What the loop reports for the status: owned partitions and waiting jobs. */
+    public final WorkerStats stats = new WorkerStats();
     private final Map<TopicPartition, Long> ends = new HashMap<>();
     private boolean loopAlive = true;
 
@@ -78,6 +80,12 @@ public final class LoopFixture implements AutoCloseable {
 
     /** @param rerun as {@code NPUFLEET_RERUN} */
     public LoopFixture(Path tmp, FakeEngine engine, boolean autoAck, int autoCacheAfter, RerunMode rerun) {
+        this(tmp, engine, autoAck, autoCacheAfter, rerun, Duration.ofMillis(10));
+    }
+
+    /** @param lagInterval how often the loop asks the broker for the partitions' end offsets */
+    public LoopFixture(Path tmp, FakeEngine engine, boolean autoAck, int autoCacheAfter, RerunMode rerun,
+            Duration lagInterval) {
         this.engine = engine;
         this.stateDir = tmp;
         this.producer = new MockProducer<>(autoAck, null, new StringSerializer(), new ByteArraySerializer());
@@ -95,8 +103,7 @@ public final class LoopFixture implements AutoCloseable {
                 metrics, new WorkerStats(), 64, 3, Duration.ofMillis(100), Clock.systemUTC(), history, rerun);
         this.executor = new JobExecutor(services);
         this.loop = new JobLoop(consumer, executor, new JobLoop.Settings(jobsTopic, Duration.ofMillis(5),
-                Duration.ofMillis(300), Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(1)),
-                new WorkerStats(), metrics);
+                Duration.ofMillis(300), lagInterval, Duration.ofSeconds(2), Duration.ofSeconds(1)), stats, metrics);
     }
 
     /** Subscribes and gets both partitions, as after the first rebalance. */
