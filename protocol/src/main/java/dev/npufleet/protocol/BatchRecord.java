@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param createdAt epoch millis; every job of the batch was created at or after it
  * @param requests the input lines in file order: each line's {@code custom_id} and job id
  * @param cancelledAt epoch millis of a cancel request; 0 = none
+ * @param expiresAt epoch millis of the end of the completion window, fixed at creation (every job's deadline is
+ *     at or after it); 0 in records written before it was stored
  */
 public record BatchRecord(
         int v,
@@ -24,7 +26,8 @@ public record BatchRecord(
         long createdAt,
         Map<String, String> metadata,
         List<Request> requests,
-        long cancelledAt) {
+        long cancelledAt,
+        long expiresAt) {
 
     public BatchRecord {
         Objects.requireNonNull(id, "id");
@@ -42,6 +45,7 @@ public record BatchRecord(
     }
 
     public BatchRecord cancelled(long atMillis) {
-        return new BatchRecord(v, id, endpoint, inputFileId, completionWindow, createdAt, metadata, requests, atMillis);
+        return new BatchRecord(v, id, endpoint, inputFileId, completionWindow, createdAt, metadata, requests, atMillis,
+                expiresAt);
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.JobJson;
 import dev.npufleet.gateway.jobs.JobSnapshot;
-import dev.npufleet.gateway.jobs.JobStatus;
 import dev.npufleet.protocol.BatchRecord;
 import dev.npufleet.protocol.JsonCodec;
 import java.io.ByteArrayOutputStream;
@@ -20,7 +19,7 @@ public final class BatchJson {
     private BatchJson() {
     }
 
-    public static ObjectNode batch(BatchRecord batch, BatchState state, long expiresAtMillis) {
+    public static ObjectNode batch(BatchRecord batch, BatchState state) {
         ObjectNode o = JsonCodec.mapper().createObjectNode();
         o.put("id", batch.id());
         o.put("object", "batch");
@@ -34,11 +33,11 @@ public final class BatchJson {
         o.put("error_file_id", ended && state.failed() > 0 ? BatchIds.errorFileId(batch.id()) : null);
         o.put("created_at", batch.createdAt() / 1000);
         o.put("in_progress_at", batch.createdAt() / 1000);
-        o.put("expires_at", expiresAtMillis / 1000);
+        o.put("expires_at", state.expiresAt() / 1000);
         o.putNull("finalizing_at");
         o.put("completed_at", state.status() == BatchState.Status.COMPLETED ? state.endedAt() / 1000 : null);
         o.putNull("failed_at");
-        o.putNull("expired_at");
+        o.put("expired_at", state.status() == BatchState.Status.EXPIRED ? state.expiresAt() / 1000 : null);
         o.put("cancelling_at", batch.cancelledAt() > 0 ? batch.cancelledAt() / 1000 : null);
         o.put("cancelled_at", state.status() == BatchState.Status.CANCELLED ? state.endedAt() / 1000 : null);
         ObjectNode counts = o.putObject("request_counts");
@@ -82,21 +81,28 @@ public final class BatchJson {
     }
 
     /**
-     * The JSONL of a finished batch's output file (its completed requests) or error file (its failed
-     * and cancelled ones), in input order.
+     * The JSONL of a finished batch's output file (its completed requests) or error file (its failed, cancelled
+     * and expired ones), in input order.
      */
-    public static byte[] lines(BatchRecord batch, Map<String, JobSnapshot> jobs, BatchIds.Kind kind) {
+    public static byte[] lines(BatchRecord batch, Map<String, JobSnapshot> jobs, BatchState state, BatchIds.Kind kind) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (BatchRecord.Request r : batch.requests()) {
             JobSnapshot job = jobs.get(r.jobId());
-            if (job == null || !job.known() || job.terminal() == null) {
+            BatchState.Outcome outcome = state.outcome(job);
+            if (outcome == BatchState.Outcome.OPEN
+                    || (outcome == BatchState.Outcome.COMPLETED) != (kind == BatchIds.Kind.OUTPUT)) {
                 continue;
             }
-            boolean completed = job.status() == JobStatus.COMPLETED;
-            if (completed != (kind == BatchIds.Kind.OUTPUT)) {
-                continue;
-            }
-            ObjectNode line = completed ? outputLine(r, job) : errorLine(r, job);
+            ObjectNode line = switch (outcome) {
+                case COMPLETED -> outputLine(r, job);
+                case CANCELLED -> errorLine(r, "batch_cancelled", "The request was cancelled with its batch.");
+                case EXPIRED -> errorLine(r, "batch_expired",
+                        "The request was not done before the batch's completion window ended.");
+                default -> {
+                    ApiError e = JobJson.error(job);
+                    yield errorLine(r, e.code(), e.message());
+                }
+            };
             out.writeBytes(JsonCodec.encode(line));
             out.write('\n');
         }
@@ -113,18 +119,12 @@ public final class BatchJson {
         return line;
     }
 
-    private static ObjectNode errorLine(BatchRecord.Request r, JobSnapshot job) {
+    private static ObjectNode errorLine(BatchRecord.Request r, String code, String message) {
         ObjectNode line = lineStart(r);
         line.putNull("response");
         ObjectNode error = line.putObject("error");
-        if (job.status() == JobStatus.CANCELLED) {
-            error.put("code", "batch_cancelled");
-            error.put("message", "The request was cancelled with its batch.");
-        } else {
-            ApiError e = JobJson.error(job);
-            error.put("code", e.code());
-            error.put("message", e.message());
-        }
+        error.put("code", code);
+        error.put("message", message);
         return line;
     }
 

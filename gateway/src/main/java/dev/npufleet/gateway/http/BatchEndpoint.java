@@ -85,6 +85,8 @@ final class BatchEndpoint {
     private CompletableFuture<ObjectNode> submit(Create request, StoredFile file) {
         List<BatchInput.Line> lines = BatchInput.parse(file.content(), request.endpoint(), parser);
         long createdAt = System.currentTimeMillis();
+        // the completion window: each job's deadline (its time to live from its creation) is at or after it
+        long expiresAt = createdAt + services.config().jobTtl().toMillis();
         String batchId = BatchIds.newBatchId();
         List<Job> built = new ArrayList<>(lines.size());
         for (BatchInput.Line line : lines) {
@@ -107,7 +109,7 @@ final class BatchEndpoint {
                     job.createdAt(), job.deadline())).accepted());
         }
         BatchRecord batch = new BatchRecord(Protocol.VERSION, batchId, request.endpoint(), request.inputFileId(),
-                WINDOW, createdAt, request.metadata(), requests, 0);
+                WINDOW, createdAt, request.metadata(), requests, 0, expiresAt);
         return CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new))
                 // the last ack completes on the producer's I/O thread: leave it before sending again (a send
                 // that must wait for a topic's metadata would wait on that very thread)
@@ -121,8 +123,8 @@ final class BatchEndpoint {
                     }
                     LOG.atInfo().log("batch {} created: {} requests from {}", batchId, requests.size(),
                             request.inputFileId());
-                    return BatchJson.batch(batch, BatchState.of(batch, Map.<String, JobSnapshot>of()),
-                            createdAt + services.config().jobTtl().toMillis());
+                    return BatchJson.batch(batch, BatchState.of(batch, Map.<String, JobSnapshot>of(), expiresAt,
+                            System.currentTimeMillis()));
                 });
     }
 
@@ -196,7 +198,8 @@ final class BatchEndpoint {
                     .thenApply(ok -> {
                         LOG.atInfo().log("batch {} cancelled: {} jobs not ended were cancelled", batch.id(), open.size());
                         return views.json(new BatchViews.View(cancelled, view.jobs(),
-                                BatchState.of(cancelled, view.jobs())));
+                                BatchState.of(cancelled, view.jobs(), view.state().expiresAt(),
+                                        System.currentTimeMillis())));
                     });
         }));
     }

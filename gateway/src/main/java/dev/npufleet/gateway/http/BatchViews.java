@@ -40,12 +40,17 @@ final class BatchViews {
     CompletableFuture<View> view(BatchRecord batch) {
         List<String> ids = batch.requests().stream().map(BatchRecord.Request::jobId).toList();
         return services.jobLog().readAll(ids, batch.createdAt())
-                .thenApply(jobs -> new View(batch, jobs, BatchState.of(batch, jobs)));
+                .thenApply(jobs -> new View(batch, jobs, BatchState.of(batch, jobs, expiresAt(batch),
+                        System.currentTimeMillis())));
+    }
+
+    /** The end of the batch's completion window (for a record from before it was stored: the configured one). */
+    private long expiresAt(BatchRecord batch) {
+        return batch.expiresAt() > 0 ? batch.expiresAt() : batch.createdAt() + services.config().jobTtl().toMillis();
     }
 
     /** The batch object for a view. */
     com.fasterxml.jackson.databind.node.ObjectNode json(View view) {
-        return BatchJson.batch(view.batch(), view.state(),
-                view.batch().createdAt() + services.config().jobTtl().toMillis());
+        return BatchJson.batch(view.batch(), view.state());
     }
 }

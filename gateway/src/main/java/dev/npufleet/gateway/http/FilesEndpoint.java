@@ -179,7 +179,7 @@ final class FilesEndpoint {
             if (!view.state().status().isTerminal() || !has) {
                 throw ErrorMapping.notFound("file", id).toException();
             }
-            byte[] lines = BatchJson.lines(view.batch(), view.jobs(), virtual.kind());
+            byte[] lines = BatchJson.lines(view.batch(), view.jobs(), view.state(), virtual.kind());
             String name = view.batch().id() + (virtual.kind() == BatchIds.Kind.OUTPUT ? "_output" : "_errors") + ".jsonl";
             return new Found(lines, view.state().endedAt(), name, "batch_output");
         });

@@ -34,11 +34,14 @@ class BatchesIT {
     private static GatewayUnderTest gateway;
     private static GatewayUnderTest other;
     private static ScriptedWorker worker;
+    private static String bootstrap;
+    private static String prefix;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeAll
     static void start(KafkaTestBroker.Broker kafka) {
-        String prefix = KafkaTestBroker.uniqueName("batches") + ".";
+        bootstrap = kafka.bootstrapServers();
+        prefix = KafkaTestBroker.uniqueName("batches") + ".";
         gateway = GatewayUnderTest.start(kafka.bootstrapServers(), prefix, Map.of()).awaitReady();
         other = GatewayUnderTest.start(kafka.bootstrapServers(), prefix, Map.of()).awaitReady();
         worker = new ScriptedWorker(kafka.bootstrapServers(), gateway.topics(), GatewayUnderTest.MODEL);
@@ -194,5 +197,39 @@ class BatchesIT {
                 .contains("\"custom_id\":\"drop\"", "batch_cancelled");
         JsonNode listed = json(gateway.get("/v1/batches?limit=100"));
         assertThat(listed.path("data").findValuesAsText("id")).containsOnlyOnce(batchId);
+    }
+
+    @Test
+    void shouldExpireABatchWhoseWindowEndsBeforeEveryRequestIsDone() throws Exception {
+        // Given gateways whose batches have a 5-second window, and a worker that answers only one of two requests
+        try (GatewayUnderTest brief = GatewayUnderTest.start(bootstrap, prefix, Map.of("NPUFLEET_JOB_TTL", "5s"))
+                .awaitReady()) {
+            HttpResponse<String> created = brief.send("POST", "/v1/batches", "{\"input_file_id\":\""
+                    + upload(brief, line("in-time", "first") + line("too-late", "second"))
+                    + "\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+            String batchId = json(created).path("id").asText();
+            long expiresAt = json(created).path("expires_at").asLong();
+            assertThat(expiresAt - json(created).path("created_at").asLong()).isBetween(4L, 6L);
+            Job one = worker.nextJob(WAIT).job();
+            Job two = worker.nextJob(WAIT).job();
+            answer(one.messages().get(0).content().equals("first") ? one : two, "done in time");
+
+            // When the window ends, Then every gateway (whatever its own setting) shows the batch expired
+            JsonNode[] batch = new JsonNode[1];
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+                batch[0] = json(other.get("/v1/batches/" + batchId));
+                return batch[0].path("status").asText().equals("expired");
+            });
+            assertThat(batch[0].path("expired_at").asLong()).isEqualTo(expiresAt);
+            assertThat(batch[0].at("/request_counts/completed").asInt()).isEqualTo(1);
+            assertThat(batch[0].at("/request_counts/failed").asInt()).isEqualTo(1);
+            assertThat(other.get("/v1/files/" + batch[0].path("output_file_id").asText() + "/content").body())
+                    .contains("\"custom_id\":\"in-time\"", "done in time");
+            assertThat(other.get("/v1/files/" + batch[0].path("error_file_id").asText() + "/content").body())
+                    .contains("\"custom_id\":\"too-late\"", "batch_expired").doesNotContain("in-time");
+            // and an expired batch cannot be cancelled
+            assertThat(other.send("POST", "/v1/batches/" + batchId + "/cancel", null).statusCode()).isEqualTo(409);
+        }
     }
 }
