@@ -3,23 +3,49 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.protocol.Event;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * A completion that is not streamed: gathers the job's text and answers once, with the whole
- * {@code chat.completion} / {@code text_completion} object. Threads as in {@link JobExchange}; the
- * text is only touched by the events-consumer thread.
+ * {@code chat.completion} / {@code text_completion} object. While it waits, a {@link HangupWatch}
+ * notices a client that goes away (its job is then cancelled, as for a stream). Threads as in
+ * {@link JobExchange}; the text is only touched by the events-consumer thread.
  */
 final class UnaryExchange extends JobExchange {
     private final CompletionFormat format;
+    private final Request request;
     private final StringBuilder answer = new StringBuilder();
+    private volatile HangupWatch hangups;
 
     UnaryExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
             Callback callback, CompletionFormat format) {
         super(services, jobId, model, request, response, callback);
         this.format = format;
+        this.request = request;
+    }
+
+    @Override
+    protected void opened() {
+        HangupWatch watch = HangupWatch.start(request, this::clientGone);
+        hangups = watch;
+        if (watch != null && isEnded()) {
+            watch.stop(); // ended meanwhile: Jetty's own read interest comes next
+        }
+    }
+
+    @Override
+    protected void ending() {
+        HangupWatch watch = hangups;
+        if (watch != null) {
+            watch.stop();
+            if (watch.tookBytes()) {
+                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+            }
+        }
     }
 
     @Override

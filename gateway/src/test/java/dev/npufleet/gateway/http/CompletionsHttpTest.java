@@ -263,6 +263,35 @@ class CompletionsHttpTest {
     }
 
     @Test
+    void shouldCancelANonStreamedJobWhenTheClientHangsUpBeforeItsAnswer() throws Exception {
+        String id;
+        try (RawClient client = RawClient.post(harness.port(), "/v1/chat/completions", CHAT)) {
+            id = harness.bus.nextJob().job().id();
+        }
+
+        // nothing is written to a non-streamed client before its answer: the gateway notices the hang-up itself
+        await().atMost(Duration.ofSeconds(10)).until(() -> !harness.bus.cancels.isEmpty());
+        assertThat(harness.bus.cancels).containsExactly(id + ":client disconnected");
+        assertThat(harness.pending.isPending(id)).isFalse();
+    }
+
+    @Test
+    void shouldAnswerNonStreamedRequestsOneAfterAnotherOnOneKeptAliveConnection() throws Exception {
+        try (RawClient client = RawClient.post(harness.port(), "/v1/chat/completions", CHAT)) {
+            for (String text : List.of("first", "second", "third")) {
+                if (!text.equals("first")) {
+                    client.send("/v1/chat/completions", CHAT);
+                }
+                String id = harness.bus.nextJob().job().id();
+                harness.emit(Events.chunk(id, 0, text));
+                harness.emit(Events.finish(id, text.length(), Usage.of(1, 1, 0)));
+                assertThat(client.readUntil("\"content\":\"" + text + "\"")).startsWith("HTTP/1.1 200");
+            }
+        }
+        assertThat(harness.bus.cancels).isEmpty();
+    }
+
+    @Test
     void shouldKeepAWaitingStreamAliveAndCancelItsJobWhenTheClientLeavesBeforeTheFirstToken() throws Exception {
         try (HttpHarness quick = new HttpHarness(Map.of("NPUFLEET_SSE_KEEPALIVE_MS", "200"))) {
             String id;

@@ -18,6 +18,13 @@ public final class RawClient implements AutoCloseable {
     public static RawClient post(int port, String path, String json) throws IOException {
         Socket socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
+        RawClient client = new RawClient(socket);
+        client.send(path, json);
+        return client;
+    }
+
+    /** Sends another POST on the same connection (after an answer, or pipelined before it). */
+    public void send(String path, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n";
@@ -25,7 +32,16 @@ public final class RawClient implements AutoCloseable {
         out.write(head.getBytes(StandardCharsets.US_ASCII));
         out.write(body);
         out.flush();
-        return new RawClient(socket);
+    }
+
+    /** Reads to the end of the connection (or the 10 s socket timeout fails the test); returns all received. */
+    public String readToEnd() throws IOException {
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[4096];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            received.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return received.toString();
     }
 
     /** Reads until {@code text} has arrived (or the 10 s socket timeout fails the test). */
