@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,6 +47,11 @@ final class EventsTap implements AutoCloseable {
             }
         }
         consumer.close();
+    }
+
+    /** The ids of every job seen so far. */
+    Set<String> jobIds() {
+        return events.stream().map(Event::jobId).collect(Collectors.toSet());
     }
 
     List<Event> of(String jobId) {

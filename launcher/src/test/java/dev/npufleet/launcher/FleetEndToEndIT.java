@@ -8,10 +8,13 @@ import dev.npufleet.broker.KafkaTestBroker;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.EventType;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,6 +154,34 @@ class FleetEndToEndIT {
                     assertThat(e.finishReason()).isEqualTo("cancelled");
                     assertThat(e.usage().completionTokens()).isLessThan(1000);
                 }));
+    }
+
+    @Test
+    void shouldAbortTheJobOnTheWorkerWhenANonStreamedClientHangsUp() throws Exception {
+        // Given a non-streamed request for a long answer, from a client that gives up while it waits
+        Set<String> before = events.jobIds();
+        URI uri = URI.create(fleet.baseUrl());
+        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+            byte[] body = chat("Tell me everything.", false, 1000).getBytes(StandardCharsets.UTF_8);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            // its job is running on a board
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.jobIds().stream()
+                    .filter(id -> !before.contains(id))
+                    .anyMatch(id -> events.of(id).stream().anyMatch(e -> e.type() == EventType.CHUNK)));
+        }
+
+        // Then the worker aborts it: the job finishes as cancelled, long before 1,000 tokens
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events.jobIds()).filteredOn(
+                id -> !before.contains(id)).singleElement().satisfies(id -> assertThat(events.of(id))
+                .anySatisfy(e -> {
+                    assertThat(e.type()).isEqualTo(EventType.FINISH);
+                    assertThat(e.finishReason()).isEqualTo("cancelled");
+                    assertThat(e.usage().completionTokens()).isLessThan(1000);
+                })));
     }
 
     @Test
