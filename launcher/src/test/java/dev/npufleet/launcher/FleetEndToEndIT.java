@@ -245,7 +245,12 @@ class FleetEndToEndIT {
                 new Case("{\"model\":\"" + TestFleet.MODEL + "\",\"use_cache\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
                         404, null));
         for (Case c : cases) {
-            HttpResponse<String> r = Http.post(url, c.body());
+            HttpResponse<String> r;
+            try {
+                r = Http.post(url, c.body());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("case " + cases.indexOf(c) + " (" + c.status() + "): " + e, e);
+            }
             assertThat(r.statusCode()).as(c.body().substring(0, Math.min(60, c.body().length()))).isEqualTo(c.status());
             JsonNode error = Http.json(r.body()).path("error");
             assertThat(error.path("message").asText()).isNotBlank();

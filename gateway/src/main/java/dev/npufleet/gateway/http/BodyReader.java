@@ -13,12 +13,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a request body without blocking a thread (Jetty's read/demand loop), up to a size limit:
- * a larger body is answered 413 without being read further. Then hands the bytes to the endpoint;
- * an {@link ApiException} it throws becomes the response, any other exception a 500.
+ * Reads a request body without blocking a thread (Jetty's read/demand loop), up to a size limit, then hands the
+ * bytes to the endpoint; an {@link ApiException} it throws becomes the response, any other exception a 500.
+ *
+ * <p>A larger body is answered 413. Up to {@link #DRAIN_LIMIT} beyond the limit, the rest of the body is read and
+ * dropped first, and the connection stays usable. Answering before the body is read would mean closing the
+ * connection with the client's bytes unread, and the kernel then resets it: a reset can reach the client before
+ * it has read the 413, which it then never sees. Past the drain limit the 413 goes at once, with
+ * {@code Connection: close}.
  */
 final class BodyReader implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(BodyReader.class);
+    /** How much of a body over the limit is read and dropped to answer 413 on a connection that stays open. */
+    static final long DRAIN_LIMIT = 4L << 20;
 
     private final HttpCall call;
     private final int maxBytes;
@@ -35,7 +42,11 @@ final class BodyReader implements Runnable {
     static void read(HttpCall call, int maxBytes, Consumer<byte[]> then) {
         long declared = call.request().getLength();
         if (declared > maxBytes) {
-            tooLarge(call, maxBytes);
+            if (declared - maxBytes > DRAIN_LIMIT) {
+                tooLarge(call, maxBytes);
+            } else {
+                new Drain(call, maxBytes).run();
+            }
             return;
         }
         BodyReader reader = new BodyReader(call, maxBytes, then);
@@ -61,7 +72,11 @@ final class BodyReader implements Runnable {
             boolean last = chunk.isLast();
             chunk.release();
             if (!fits) {
-                tooLarge(call, maxBytes);
+                if (last) {
+                    call.error(ErrorMapping.bodyTooLarge(maxBytes));
+                } else {
+                    new Drain(call, maxBytes).run();
+                }
                 return;
             }
             if (last) {
@@ -78,6 +93,44 @@ final class BodyReader implements Runnable {
     private static void tooLarge(HttpCall call, int maxBytes) {
         call.response().getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         call.error(ErrorMapping.bodyTooLarge(maxBytes));
+    }
+
+    /** Reads the rest of a body over the limit and drops it, then answers 413; past the drain limit, at once. */
+    private static final class Drain implements Runnable {
+        private final HttpCall call;
+        private final int maxBytes;
+        private long dropped;
+
+        Drain(HttpCall call, int maxBytes) {
+            this.call = call;
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = call.request().read();
+                if (chunk == null) {
+                    call.request().demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    call.callback().failed(chunk.getFailure());
+                    return;
+                }
+                dropped += chunk.remaining();
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    call.error(ErrorMapping.bodyTooLarge(maxBytes));
+                    return;
+                }
+                if (dropped > DRAIN_LIMIT) {
+                    tooLarge(call, maxBytes);
+                    return;
+                }
+            }
+        }
     }
 
     private boolean append(ByteBuffer buffer) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.npufleet.protocol.JsonCodec;
 import java.net.URI;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -92,9 +93,26 @@ class RequestErrorsHttpTest {
 
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(error(response).path("code").asText()).isEqualTo("request_too_large");
-        // the unread rest of the body leaves the connection unusable: the client must not send on it again
-        assertThat(response.headers().firstValue("connection")).hasValue("close");
+        // the rest of the body was read and dropped: the connection carries the next request
+        assertThat(response.headers().firstValue("connection")).isEmpty();
         assertThat(harness.send("POST", "/v1/completions", "{not json").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldAnswer413AtOnceAndCloseTheConnectionForABodyFarOverTheLimit() throws Exception {
+        long declared = harness.config.maxBodyBytes() + BodyReader.DRAIN_LIMIT + 1;
+        try (Socket socket = new Socket("127.0.0.1", harness.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + declared + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+
+            // answered without a byte of the body, and the connection ends after the answer
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+            assertThat(answer).startsWith("HTTP/1.1 413").containsIgnoringCase("connection: close")
+                    .contains("request_too_large");
+        }
     }
 
     @Test
@@ -110,7 +128,7 @@ class RequestErrorsHttpTest {
                 .send(request, HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.headers().firstValue("connection")).hasValue("close");
+        assertThat(response.headers().firstValue("connection")).isEmpty();
     }
 
     @Test
