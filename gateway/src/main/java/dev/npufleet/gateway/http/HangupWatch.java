@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * pipelined request, which cannot be given back, so the answer then closes the connection after it
  * ({@link #tookBytes}) and the client sends that request again, as HTTP/1.1 clients must be ready to.
  *
+ * <p>A client that shuts down its sending side after its request but still reads (rare: HTTP clients keep the
+ * connection open while they wait) looks the same as one that left, and its job is cancelled; nginx, which also
+ * watches a waiting client's connection for its end, treats it the same way by default.
+ *
  * <p>{@link #stop} must run before the response is written: Jetty registers its own read interest once the
  * response is done, and there can be only one. HTTP/2 needs no watch (a reset stream fails the request, which
  * Jetty reports to the request's failure listeners). Threads: started on the request's thread, the readiness
