@@ -32,6 +32,8 @@ final class BodyReader implements Runnable {
     private final Consumer<byte[]> then;
     private byte[] body = new byte[0];
     private int size;
+    /** Bytes read past the limit and dropped; -1 while the body still fits. */
+    private long dropped = -1;
 
     private BodyReader(HttpCall call, int maxBytes, Consumer<byte[]> then) {
         this.call = call;
@@ -41,16 +43,14 @@ final class BodyReader implements Runnable {
 
     static void read(HttpCall call, int maxBytes, Consumer<byte[]> then) {
         long declared = call.request().getLength();
-        if (declared > maxBytes) {
-            if (declared - maxBytes > DRAIN_LIMIT) {
-                tooLarge(call, maxBytes);
-            } else {
-                new Drain(call, maxBytes).run();
-            }
+        if (declared - maxBytes > DRAIN_LIMIT) {
+            tooLarge(call, maxBytes);
             return;
         }
         BodyReader reader = new BodyReader(call, maxBytes, then);
-        if (declared > 0) {
+        if (declared > maxBytes) {
+            reader.dropped = 0;
+        } else if (declared > 0) {
             reader.body = new byte[(int) declared];
         }
         reader.run();
@@ -68,19 +68,25 @@ final class BodyReader implements Runnable {
                 call.callback().failed(chunk.getFailure());
                 return;
             }
-            boolean fits = append(chunk.getByteBuffer());
+            if (dropped < 0 && !append(chunk.getByteBuffer())) {
+                dropped = 0; // over the limit: read the rest and drop it
+                body = null;
+            }
+            if (dropped >= 0) {
+                dropped += chunk.remaining();
+            }
             boolean last = chunk.isLast();
             chunk.release();
-            if (!fits) {
-                if (last) {
-                    call.error(ErrorMapping.bodyTooLarge(maxBytes));
-                } else {
-                    new Drain(call, maxBytes).run();
-                }
+            if (dropped > DRAIN_LIMIT) {
+                tooLarge(call, maxBytes);
                 return;
             }
             if (last) {
-                deliver();
+                if (dropped >= 0) {
+                    call.error(ErrorMapping.bodyTooLarge(maxBytes));
+                } else {
+                    deliver();
+                }
                 return;
             }
         }
@@ -93,44 +99,6 @@ final class BodyReader implements Runnable {
     private static void tooLarge(HttpCall call, int maxBytes) {
         call.response().getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         call.error(ErrorMapping.bodyTooLarge(maxBytes));
-    }
-
-    /** Reads the rest of a body over the limit and drops it, then answers 413; past the drain limit, at once. */
-    private static final class Drain implements Runnable {
-        private final HttpCall call;
-        private final int maxBytes;
-        private long dropped;
-
-        Drain(HttpCall call, int maxBytes) {
-            this.call = call;
-            this.maxBytes = maxBytes;
-        }
-
-        @Override
-        public void run() {
-            while (true) {
-                Content.Chunk chunk = call.request().read();
-                if (chunk == null) {
-                    call.request().demand(this);
-                    return;
-                }
-                if (Content.Chunk.isFailure(chunk)) {
-                    call.callback().failed(chunk.getFailure());
-                    return;
-                }
-                dropped += chunk.remaining();
-                boolean last = chunk.isLast();
-                chunk.release();
-                if (last) {
-                    call.error(ErrorMapping.bodyTooLarge(maxBytes));
-                    return;
-                }
-                if (dropped > DRAIN_LIMIT) {
-                    tooLarge(call, maxBytes);
-                    return;
-                }
-            }
-        }
     }
 
     private boolean append(ByteBuffer buffer) {

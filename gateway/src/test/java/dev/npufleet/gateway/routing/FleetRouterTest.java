@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 
 class FleetRouterTest {
@@ -117,25 +118,31 @@ class FleetRouterTest {
     @Test
     void shouldNotCountAJobThatEndedAfterABoardsLastStatusAsQueuedThere() {
         // the builder's last status was published while it built (queue 1); its FINISH came after that
-        CacheDefinition small = new CacheDefinition(MODEL, "small", "r1", "y".repeat(200), null, false, 0, NOW);
-        boards(Board.of("a", 0), Board.of("b", 1), Board.of("c", 2));
-        FleetRouter router = router("cache-aware");
-        Job build = job(JobKind.CACHE_BUILD, small, null);
-        String builder = route(router, build).board();
-        router.started(build.id(), builder);
-        boards(Board.of(builder, List.of("a", "b", "c").indexOf(builder)).queue(1).at(NOW));
-        router.ended(build.id(), Event.finish(build.id(), builder, 1, 0, "stop", null, null,
-                new CacheBuild(builder, "small", "r1", true, 1 << 16, 10, 50)));
+        AfterBuild after = nextJobAfterABuild((build, finish) -> Board.of(finish.worker(), index(finish.worker()))
+                .queue(1).at(NOW));
 
-        RouteDecision next = route(router, job(JobKind.CHAT, small, "q"));
-
-        assertThat(next.board()).isEqualTo(builder);
-        assertThat(next.reason()).isEqualTo(RouteReason.CACHE_HOLDER);
+        assertThat(after.next().board()).isEqualTo(after.builder());
+        assertThat(after.next().reason()).isEqualTo(RouteReason.CACHE_HOLDER);
     }
 
     @Test
     void shouldNotCountAJobAStatusStillNamesAsCurrentAfterItEnded() {
         // the builder published between its FINISH and the slot's release: later than the FINISH, still "running" it
+        AfterBuild after = nextJobAfterABuild((build, finish) -> Board.of(finish.worker(), index(finish.worker()))
+                .queue(1).running(build.id()).holding("small", "r1").at(finish.timestamp() + 5));
+
+        assertThat(after.next().board()).isEqualTo(after.builder());
+        assertThat(after.next().reason()).isEqualTo(RouteReason.CACHE_HOLDER);
+    }
+
+    private record AfterBuild(String builder, RouteDecision next) {
+    }
+
+    /**
+     * Three idle boards; a small cache's build is routed, started and finished, then the builder's status is the one
+     * {@code builderStatus} makes of the build and its FINISH; returns where the next job for the cache goes.
+     */
+    private AfterBuild nextJobAfterABuild(BiFunction<Job, Event, Board> builderStatus) {
         CacheDefinition small = new CacheDefinition(MODEL, "small", "r1", "y".repeat(200), null, false, 0, NOW);
         boards(Board.of("a", 0), Board.of("b", 1), Board.of("c", 2));
         FleetRouter router = router("cache-aware");
@@ -145,13 +152,13 @@ class FleetRouterTest {
         Event finish = Event.finish(build.id(), builder, 1, 0, "stop", null, null,
                 new CacheBuild(builder, "small", "r1", true, 1 << 16, 10, 50));
         router.ended(build.id(), finish);
-        boards(Board.of(builder, List.of("a", "b", "c").indexOf(builder)).queue(1).running(build.id())
-                .holding("small", "r1").at(finish.timestamp() + 5));
+        boards(builderStatus.apply(build, finish));
+        return new AfterBuild(builder, route(router, job(JobKind.CHAT, small, "q")));
+    }
 
-        RouteDecision next = route(router, job(JobKind.CHAT, small, "q"));
-
-        assertThat(next.board()).isEqualTo(builder);
-        assertThat(next.reason()).isEqualTo(RouteReason.CACHE_HOLDER);
+    /** The partition of board a, b or c. */
+    private static int index(String board) {
+        return List.of("a", "b", "c").indexOf(board);
     }
 
     /** Routes and finishes the build of {@code coding}; returns the board that built it. */
