@@ -43,19 +43,14 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--workers must be at least 1");
         }
         System.out.println("Starting Kafka (embedded, KRaft), a gateway and " + workers + " workers ...");
+        // closes itself when this JVM is stopped (Ctrl-C), even while it is starting
         LocalFleet fleet = LocalFleet.start(new LocalFleet.Options(port, kafkaPort, workers, preset, board, dataDir,
                 Map.of(), Map.of(), System.out));
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Stopping the fleet ...");
-            fleet.close();
-            stopped.countDown();
-        }, "demo-shutdown"));
         var boards = fleet.children().stream().map(ChildProcess::name).filter(n -> n.startsWith("board-"))
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         System.out.println(DemoBanner.text(port, fleet.bootstrapServers(), boards, LocalFleet.MODEL, preset, board,
                 fleet.children()));
-        GatewayCommand.awaitQuietly(stopped);
+        GatewayCommand.awaitQuietly(new CountDownLatch(1)); // until the JVM is stopped
         return 0;
     }
 }

@@ -15,7 +15,15 @@ public final class Fleet implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Fleet()).execute(args);
+        int code = new CommandLine(new Fleet())
+                // stopped with Ctrl-C while a local fleet was starting: not an error to print
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    if (e instanceof LocalFleet.StoppedWhileStarting) {
+                        return 0;
+                    }
+                    throw e;
+                })
+                .execute(args);
         if (code != 0) {
             System.exit(code);
         }

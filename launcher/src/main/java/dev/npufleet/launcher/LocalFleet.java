@@ -19,13 +19,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * A whole fleet on this machine: an embedded Kafka broker in this JVM, a gateway and workers on
  * the RKLLM simulator as child processes. Used by {@code fleet demo} and by the benchmarks.
- * Start and close from one thread; {@link #killWorker} and {@link #addWorker} from any.
+ * When the JVM is stopped (Ctrl-C, SIGTERM) the fleet closes itself, even while it is still
+ * starting. Start from one thread; close, {@link #killWorker} and {@link #addWorker} from any.
  */
 public final class LocalFleet implements AutoCloseable {
     public static final String MODEL = "qwen3-0.6b-sim";
@@ -51,6 +53,8 @@ public final class LocalFleet implements AutoCloseable {
     private final List<ChildProcess> children = new CopyOnWriteArrayList<>();
     private final Topics topics = Topics.defaults();
     private int nextBoard = 1;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread onExit = new Thread(this::closeOnExit, "fleet-shutdown");
 
     private LocalFleet(Options options, EmbeddedKafka kafka, Path model) {
         this.options = options;
@@ -68,6 +72,7 @@ public final class LocalFleet implements AutoCloseable {
         }
         EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.defaults().withPort(options.kafkaPort()));
         LocalFleet fleet = new LocalFleet(options, kafka, model);
+        Runtime.getRuntime().addShutdownHook(fleet.onExit);
         try {
             fleet.createTopics();
             fleet.children.add(ChildProcess.start("gateway", List.of("-Xmx256m", "-XX:+UseSerialGC"),
@@ -80,8 +85,18 @@ public final class LocalFleet implements AutoCloseable {
             fleet.awaitWorkers(boards);
             return fleet;
         } catch (RuntimeException e) {
+            boolean stopping = fleet.closed.get(); // the JVM is being stopped: the wait failed because of it
             fleet.close();
-            throw e;
+            throw stopping ? new StoppedWhileStarting() : e;
+        }
+    }
+
+    /** The JVM was stopped (Ctrl-C, SIGTERM) while the fleet was starting; the fleet is closed. */
+    public static final class StoppedWhileStarting extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StoppedWhileStarting() {
+            super("the fleet was stopped while it was starting");
         }
     }
 
@@ -123,10 +138,28 @@ public final class LocalFleet implements AutoCloseable {
         return model;
     }
 
+    /** Stops the children, then the broker. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != onExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException e) {
+                // the JVM is stopping: the hook closes too, and finds this done
+            }
+        }
         children.parallelStream().forEach(c -> c.stop(Duration.ofSeconds(15)));
         kafka.close();
+    }
+
+    private void closeOnExit() {
+        if (!closed.get()) {
+            options.log().println("Stopping the fleet ...");
+            close();
+        }
     }
 
     private void createTopics() {
