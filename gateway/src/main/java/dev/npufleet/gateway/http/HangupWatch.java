@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractEndPoint;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
@@ -21,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * connection's end point to say when it becomes readable: for a client that does not pipeline, that is its
  * hang-up. It then reads one byte to be sure: the end of input (or a reset) is a hang-up; a byte is the start of a
  * pipelined request, which cannot be given back, so the answer then closes the connection after it
- * ({@link #tookBytes}) and the client sends that request again, as HTTP/1.1 clients must be ready to.
+ * ({@link #stopBefore}) and the client sends that request again, as HTTP/1.1 clients must be ready to.
  *
  * <p>A client that shuts down its sending side after its request but still reads (rare: HTTP clients keep the
  * connection open while they wait) looks the same as one that left, and its job is cancelled; nginx, which also
@@ -110,6 +113,17 @@ final class HangupWatch {
     synchronized void stop() {
         if (state.compareAndSet(State.WATCHING, State.STOPPED)) {
             endPoint.getFillInterest().onFail(new IOException("hang-up watch stopped"));
+        }
+    }
+
+    /**
+     * Stops watching before {@code response} is written, and makes the response close the connection when the
+     * watch took the first byte of a pipelined request.
+     */
+    void stopBefore(Response response) {
+        stop();
+        if (tookBytes()) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
     }
 

@@ -3,8 +3,6 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.protocol.Event;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -41,10 +39,7 @@ final class UnaryExchange extends JobExchange {
     protected void ending() {
         HangupWatch watch = hangups;
         if (watch != null) {
-            watch.stop();
-            if (watch.tookBytes()) {
-                response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
-            }
+            watch.stopBefore(response);
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -29,10 +28,7 @@ class HangupWatchTest {
     /** A request the handler holds: its watch, and how to answer it. */
     private record Held(HangupWatch watch, Response response, Callback callback) {
         void answer(String text) {
-            watch.stop();
-            if (watch.tookBytes()) {
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            }
+            watch.stopBefore(response);
             Content.Sink.write(response, true, text, callback);
         }
     }
