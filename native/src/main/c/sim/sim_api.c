@@ -5,14 +5,6 @@
 
 #include "sim_handle.h"
 
-#define NEED_HANDLE(h)                                                                                                \
-    do {                                                                                                              \
-        if (!(h)) {                                                                                                   \
-            sim_tls_error("%s: handle is NULL", __func__);                                                             \
-            return -1;                                                                                                \
-        }                                                                                                             \
-    } while (0)
-
 SIM_API RKLLMParam rkllm_createDefaultParam(void)
 {
     RKLLMParam p;
@@ -66,8 +58,9 @@ SIM_API int rkllm_init(LLMHandle *handle, RKLLMParam *param, RKLLM_INIT_CALLBACK
     in.callback = callback;
 #endif
     SimHandle *h;
-    if (sim_handle_create(&h, &in) != SIM_OK)
+    if (sim_handle_create(&h, &in) != SIM_OK) {
         return -1;
+    }
     *handle = h;
     return 0;
 }
@@ -78,54 +71,50 @@ static int bad_request(SimHandle *h, const char *msg)
     return SIM_FAIL;
 }
 
-/* Copies everything a run needs out of the caller's structs, so an async run owns its input. */
-static int make_request(SimHandle *h, const RKLLMInput *in, const RKLLMInferParam *p, void *userdata, SimRequest *rq)
+/* Copies the prompt or token input, so an async run owns it. */
+static int copy_input(SimHandle *h, const RKLLMInput *in, SimRequest *rq)
 {
-    memset(rq, 0, sizeof *rq);
-    rq->userdata = userdata;
-    if (!in)
-        return bad_request(h, "input is NULL");
-    if (p && p->mode != RKLLM_INFER_GENERATE) {
-        sim_set_error(h, "infer mode %d is not supported by the simulator (only GENERATE, 0)", p->mode);
-        return SIM_FAIL;
-    }
-    if (p && p->lora_params && p->lora_params->lora_adapter_name && p->lora_params->lora_adapter_name[0])
-        return bad_request(h, "LoRA adapters are not supported by the simulator");
     rq->input_type = in->input_type;
     if (in->input_type == RKLLM_INPUT_PROMPT) {
-        if (!in->prompt_input)
+        if (!in->prompt_input) {
             return bad_request(h, "prompt_input is NULL");
+        }
         rq->prompt = sim_strdup(in->prompt_input);
-        if (!rq->prompt)
-            return bad_request(h, "out of memory copying the prompt");
-    } else if (in->input_type == RKLLM_INPUT_TOKEN) {
+        return rq->prompt ? SIM_OK : bad_request(h, "out of memory copying the prompt");
+    }
+    if (in->input_type == RKLLM_INPUT_TOKEN) {
         size_t n = in->token_input.n_tokens;
-        if (!in->token_input.input_ids || n == 0 || n > ((size_t)1 << 24))
+        if (!in->token_input.input_ids || n == 0 || n > ((size_t)1 << 24)) {
             return bad_request(h, "token input is NULL, empty or absurdly long");
+        }
         rq->token_ids = malloc(n * sizeof(int32_t));
-        if (!rq->token_ids)
+        if (!rq->token_ids) {
             return bad_request(h, "out of memory copying the token input");
+        }
         memcpy(rq->token_ids, in->token_input.input_ids, n * sizeof(int32_t));
         rq->n_token_ids = n;
-    } else {
-        sim_set_error(h, "input type %s is not supported by the simulator (use PROMPT or TOKEN)",
-                      in->input_type == RKLLM_INPUT_EMBED        ? "EMBED"
-                      : in->input_type == RKLLM_INPUT_MULTIMODAL ? "MULTIMODAL"
-                                                                 : "unknown");
-        return SIM_FAIL;
-    }
-    if (in->role && !(rq->role = sim_strdup(in->role)))
-        return bad_request(h, "out of memory copying the role");
-    if (!p)
         return SIM_OK;
+    }
+    sim_set_error(h, "input type %s is not supported by the simulator (use PROMPT or TOKEN)",
+                  in->input_type == RKLLM_INPUT_EMBED        ? "EMBED"
+                  : in->input_type == RKLLM_INPUT_MULTIMODAL ? "MULTIMODAL"
+                                                             : "unknown");
+    return SIM_FAIL;
+}
+
+/* Copies the infer parameters a run reads: history, the cache to save, and (1.3.0) sampling. */
+static int copy_params(SimHandle *h, const RKLLMInferParam *p, SimRequest *rq)
+{
     rq->keep_history = p->keep_history != 0;
     if (p->prompt_cache_params && p->prompt_cache_params->save_prompt_cache) {
         const char *path = p->prompt_cache_params->prompt_cache_path;
-        if (!path || !path[0])
+        if (!path || !path[0]) {
             return bad_request(h, "save_prompt_cache is set but prompt_cache_path is NULL or empty");
+        }
         rq->save_cache = 1;
-        if (!(rq->cache_path = sim_strdup(path)))
+        if (!(rq->cache_path = sim_strdup(path))) {
             return bad_request(h, "out of memory copying the prompt cache path");
+        }
     }
 #if RKLLM_ABI_VERSION == 130
     if (p->sampling_params) {
@@ -138,6 +127,30 @@ static int make_request(SimHandle *h, const RKLLMInput *in, const RKLLMInferPara
     rq->max_new_tokens = p->max_new_tokens;
 #endif
     return SIM_OK;
+}
+
+/* Copies everything a run needs out of the caller's structs, so an async run owns its input. */
+static int make_request(SimHandle *h, const RKLLMInput *in, const RKLLMInferParam *p, void *userdata, SimRequest *rq)
+{
+    memset(rq, 0, sizeof *rq);
+    rq->userdata = userdata;
+    if (!in) {
+        return bad_request(h, "input is NULL");
+    }
+    if (p && p->mode != RKLLM_INFER_GENERATE) {
+        sim_set_error(h, "infer mode %d is not supported by the simulator (only GENERATE, 0)", p->mode);
+        return SIM_FAIL;
+    }
+    if (p && p->lora_params && p->lora_params->lora_adapter_name && p->lora_params->lora_adapter_name[0]) {
+        return bad_request(h, "LoRA adapters are not supported by the simulator");
+    }
+    if (copy_input(h, in, rq) != SIM_OK) {
+        return SIM_FAIL;
+    }
+    if (in->role && !(rq->role = sim_strdup(in->role))) {
+        return bad_request(h, "out of memory copying the role");
+    }
+    return p ? copy_params(h, p, rq) : SIM_OK;
 }
 
 /* A request refused before its run starts: ERROR to the callback, -1 to the caller. */
@@ -156,8 +169,9 @@ SIM_API int rkllm_run(LLMHandle handle, RKLLMInput *input, RKLLMInferParam *para
 {
     SimHandle *h = handle;
     NEED_HANDLE(h);
-    if (sim_begin_run(h, 1) != SIM_OK)
+    if (sim_begin_run(h, 1) != SIM_OK) {
         return -1;
+    }
     SimRequest rq;
     int rc = make_request(h, input, param, userdata, &rq) != SIM_OK ? refuse(h, userdata) : sim_run(h, &rq);
     sim_request_free(&rq);
@@ -189,8 +203,9 @@ SIM_API int rkllm_run_async(LLMHandle handle, RKLLMInput *input, RKLLMInferParam
 {
     SimHandle *h = handle;
     NEED_HANDLE(h);
-    if (sim_begin_run(h, 1) != SIM_OK)
+    if (sim_begin_run(h, 1) != SIM_OK) {
         return -1;
+    }
     AsyncJob *job = calloc(1, sizeof *job);
     int rc = -1;
     if (!job) {
@@ -205,13 +220,15 @@ SIM_API int rkllm_run_async(LLMHandle handle, RKLLMInput *input, RKLLMInferParam
         int err = pthread_create(&h->async_thread, NULL, async_main, job);
         h->async_joinable = err == 0;
         pthread_mutex_unlock(&h->mu);
-        if (err == 0)
+        if (err == 0) {
             return 0;
+        }
         sim_set_error(h, "cannot start the async run's thread");
         rc = refuse(h, userdata);
     }
-    if (job)
+    if (job) {
         sim_request_free(&job->rq);
+    }
     free(job);
     sim_end_run(h);
     return rc;
@@ -250,13 +267,15 @@ SIM_API int rkllm_destroy(LLMHandle handle)
     h->destroying = 1;
     atomic_store(&h->abort_flag, 1);
     pthread_cond_broadcast(&h->cv);
-    while (atomic_load(&h->running))
+    while (atomic_load(&h->running)) {
         pthread_cond_wait(&h->cv, &h->mu);
+    }
     int joinable = h->async_joinable;
     h->async_joinable = 0;
     pthread_mutex_unlock(&h->mu);
-    if (joinable)
+    if (joinable) {
         pthread_join(h->async_thread, NULL);
+    }
     sim_handle_free(h);
     return 0;
 }

@@ -4,14 +4,6 @@
 
 #include "sim_handle.h"
 
-#define NEED_HANDLE(h)                                                                                                \
-    do {                                                                                                              \
-        if (!(h)) {                                                                                                   \
-            sim_tls_error("%s: handle is NULL", __func__);                                                             \
-            return -1;                                                                                                \
-        }                                                                                                             \
-    } while (0)
-
 /*
  * Functions that change state a run reads claim the handle like a run does, so they fail
  * cleanly ("a run is already in progress") instead of racing a running generation.
@@ -24,8 +16,9 @@ SIM_API int rkllm_load_prompt_cache(LLMHandle handle, const char *prompt_cache_p
         sim_set_error(h, "prompt cache path is NULL");
         return -1;
     }
-    if (sim_begin_run(h, 1) != SIM_OK)
+    if (sim_begin_run(h, 1) != SIM_OK) {
         return -1;
+    }
     int rc = sim_cache_load(h, prompt_cache_path);
     sim_end_run(h);
     return rc == SIM_OK ? 0 : -1;
@@ -35,8 +28,9 @@ SIM_API int rkllm_release_prompt_cache(LLMHandle handle)
 {
     SimHandle *h = handle;
     NEED_HANDLE(h);
-    if (sim_begin_run(h, 1) != SIM_OK)
+    if (sim_begin_run(h, 1) != SIM_OK) {
         return -1;
+    }
     sim_cache_release(&h->cache);
     sim_end_run(h);
     return 0;
@@ -50,8 +44,9 @@ SIM_API int rkllm_clear_kv_cache(LLMHandle handle, int keep_system_prompt, int *
 {
     SimHandle *h = handle;
     NEED_HANDLE(h);
-    if (sim_begin_run(h, 1) != SIM_OK)
+    if (sim_begin_run(h, 1) != SIM_OK) {
         return -1;
+    }
     int keep = 0, rc = 0;
     if (start_pos && end_pos) {
         if (start_pos[0] < 0 || (end_pos[0] != -1 && end_pos[0] < start_pos[0])) {
@@ -61,12 +56,15 @@ SIM_API int rkllm_clear_kv_cache(LLMHandle handle, int keep_system_prompt, int *
         keep = start_pos[0];
     }
     if (rc == 0) {
-        if (keep_system_prompt && keep < h->n_system)
+        if (keep_system_prompt && keep < h->n_system) {
             keep = h->n_system;
-        if (keep < h->n_pos)
+        }
+        if (keep < h->n_pos) {
             h->n_pos = keep;
-        if (h->n_system > h->n_pos)
+        }
+        if (h->n_system > h->n_pos) {
             h->n_system = h->n_pos;
+        }
     }
     sim_end_run(h);
     return rc;
@@ -80,8 +78,9 @@ SIM_API int rkllm_get_kv_cache_size(LLMHandle handle, int *cache_sizes)
         sim_set_error(h, "cache_sizes is NULL");
         return -1;
     }
-    for (int i = 0; i < h->n_batch; i++)
+    for (int i = 0; i < h->n_batch; i++) {
         cache_sizes[i] = 0;
+    }
     cache_sizes[0] = h->n_pos; /* one sequence; a snapshot when called during a run */
     return 0;
 }
@@ -92,11 +91,13 @@ SIM_API int rkllm_set_chat_template(LLMHandle handle, const char *system_prompt,
 {
     SimHandle *h = handle;
     NEED_HANDLE(h);
-    if (sim_begin_run(h, 1) != SIM_OK)
+    if (sim_begin_run(h, 1) != SIM_OK) {
         return -1;
+    }
     int rc = sim_set_template(h, system_prompt, prompt_prefix, prompt_postfix, 0);
-    if (rc != SIM_OK)
+    if (rc != SIM_OK) {
         sim_set_error(h, "out of memory for the chat template");
+    }
     sim_end_run(h);
     return rc == SIM_OK ? 0 : -1;
 }
@@ -125,10 +126,11 @@ SIM_API int rkllm_sim_set_option(LLMHandle handle, const char *key, const char *
     pthread_mutex_lock(&h->mu);
     SimOptions o = h->opts;
     int rc = sim_option_set(&o, key, value, err);
-    if (rc == SIM_OK)
+    if (rc == SIM_OK) {
         h->opts = o;
-    else
+    } else {
         memcpy(h->err, err, sizeof err);
+    }
     pthread_mutex_unlock(&h->mu);
     return rc == SIM_OK ? 0 : -1;
 }

@@ -24,11 +24,13 @@ typedef struct {
 
 static void put(Writer *w, const void *p, size_t n)
 {
-    if (!w->ok)
+    if (!w->ok) {
         return;
+    }
     w->sum = sim_fnv1a(w->sum, p, n);
-    if (fwrite(p, 1, n, w->f) != n)
+    if (fwrite(p, 1, n, w->f) != n) {
         w->ok = 0;
+    }
 }
 
 static void put32(Writer *w, uint32_t v)
@@ -90,22 +92,22 @@ static int check_header(SimHandle *h, const unsigned char *b, const char *path, 
     const SimModel *m = &h->model;
     uint64_t fp;
     memcpy(&fp, b + 16, 8);
-    if (memcmp(b, KVC_MAGIC, 8) != 0)
+    if (memcmp(b, KVC_MAGIC, 8) != 0) {
         sim_set_error(h, "%s is not a prompt cache (magic is not " KVC_MAGIC ")", path);
-    else if (get32(b + 8) != KVC_VERSION)
+    } else if (get32(b + 8) != KVC_VERSION) {
         sim_set_error(h, "prompt cache %s has format version %u, expected %u", path, get32(b + 8), KVC_VERSION);
-    else if (get32(b + 12) != (uint32_t)RKLLM_ABI_VERSION)
+    } else if (get32(b + 12) != (uint32_t)RKLLM_ABI_VERSION) {
         sim_set_error(h, "prompt cache %s was written by ABI %u, this runtime is %d", path, get32(b + 12),
                       RKLLM_ABI_VERSION);
-    else if (fp != m->fingerprint)
+    } else if (fp != m->fingerprint) {
         sim_set_error(h, "prompt cache %s belongs to another model (fingerprint %016llx, loaded model %016llx)", path,
                       (unsigned long long)fp, (unsigned long long)m->fingerprint);
-    else if (get32(b + 24) != m->n_layers || get32(b + 28) != m->d_model || get32(b + 32) != m->vocab)
+    } else if (get32(b + 24) != m->n_layers || get32(b + 28) != m->d_model || get32(b + 32) != m->vocab) {
         sim_set_error(h, "prompt cache %s has dims %u layers x %u x vocab %u, the model has %u x %u x %u", path,
                       get32(b + 24), get32(b + 28), get32(b + 32), m->n_layers, m->d_model, m->vocab);
-    else if (get32(b + 36) == 0 || get32(b + 36) > m->max_context)
+    } else if (get32(b + 36) == 0 || get32(b + 36) > m->max_context) {
         sim_set_error(h, "prompt cache %s holds %u tokens, outside 1..%u", path, get32(b + 36), m->max_context);
-    else {
+    } else {
         *n_tokens = get32(b + 36);
         return SIM_OK;
     }
@@ -115,9 +117,32 @@ static int check_header(SimHandle *h, const unsigned char *b, const char *path, 
 /* Reads n bytes into p, folding them into the running checksum. */
 static int read_sum(FILE *f, void *p, size_t n, uint64_t *sum)
 {
-    if (fread(p, 1, n, f) != n)
+    if (fread(p, 1, n, f) != n) {
         return SIM_FAIL;
+    }
     *sum = sim_fnv1a(*sum, p, n);
+    return SIM_OK;
+}
+
+/* Reads the tokens and KV floats after a checked header, then checks the checksum and every token id. */
+static int read_payload(SimHandle *h, const char *path, FILE *f, size_t kv_floats, uint64_t sum, SimPromptCache *c)
+{
+    uint64_t stored;
+    if (read_sum(f, c->tokens, (size_t)c->n_tokens * 4, &sum) != SIM_OK ||
+        read_sum(f, c->kv, kv_floats * 4, &sum) != SIM_OK || fread(&stored, 1, 8, f) != 8) {
+        sim_set_error(h, "cannot read prompt cache %s", path);
+        return SIM_FAIL;
+    }
+    if (sum != stored) {
+        sim_set_error(h, "prompt cache %s is corrupt: checksum mismatch", path);
+        return SIM_FAIL;
+    }
+    for (int i = 0; i < c->n_tokens; i++) {
+        if (c->tokens[i] < 0 || c->tokens[i] >= SIM_VOCAB) {
+            sim_set_error(h, "prompt cache %s holds token id %d outside the vocabulary", path, c->tokens[i]);
+            return SIM_FAIL;
+        }
+    }
     return SIM_OK;
 }
 
@@ -126,14 +151,15 @@ static int check_body(SimHandle *h, const char *path, FILE *f, size_t len, SimPr
     const SimModel *m = &h->model;
     unsigned char head[KVC_HEADER];
     uint32_t n;
-    uint64_t sum = SIM_FNV_OFFSET, stored;
+    uint64_t sum = SIM_FNV_OFFSET;
     if (len < KVC_HEADER) {
         sim_set_error(h, "prompt cache %s is truncated: %zu bytes, shorter than its header", path, len);
         return SIM_FAIL;
     }
     if (read_sum(f, head, KVC_HEADER, &sum) != SIM_OK || check_header(h, head, path, &n) != SIM_OK) {
-        if (ferror(f))
+        if (ferror(f)) {
             sim_set_error(h, "cannot read prompt cache %s", path);
+        }
         return SIM_FAIL;
     }
     size_t kv_floats = 2 * (size_t)m->n_layers * n * m->d_model;
@@ -150,22 +176,7 @@ static int check_body(SimHandle *h, const char *path, FILE *f, size_t len, SimPr
         sim_set_error(h, "out of memory for a prompt cache of %u tokens", n);
         return SIM_FAIL;
     }
-    if (read_sum(f, c->tokens, (size_t)n * 4, &sum) != SIM_OK || read_sum(f, c->kv, kv_floats * 4, &sum) != SIM_OK ||
-        fread(&stored, 1, 8, f) != 8) {
-        sim_set_error(h, "cannot read prompt cache %s", path);
-        return SIM_FAIL;
-    }
-    if (sum != stored) {
-        sim_set_error(h, "prompt cache %s is corrupt: checksum mismatch", path);
-        return SIM_FAIL;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        if (c->tokens[i] < 0 || c->tokens[i] >= SIM_VOCAB) {
-            sim_set_error(h, "prompt cache %s holds token id %d outside the vocabulary", path, c->tokens[i]);
-            return SIM_FAIL;
-        }
-    }
-    return SIM_OK;
+    return read_payload(h, path, f, kv_floats, sum, c);
 }
 
 /* Validates a whole cache file (header and size before reading the rest) before replacing the loaded one. */
@@ -175,8 +186,9 @@ int sim_cache_load(SimHandle *h, const char *path)
     struct stat st;
     if (!f || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         sim_set_error(h, "cannot open prompt cache %s: %s", path, f ? "not a regular file" : strerror(errno));
-        if (f)
+        if (f) {
             fclose(f);
+        }
         return SIM_FAIL;
     }
     SimPromptCache c = {0, NULL, NULL};
@@ -205,8 +217,9 @@ int sim_cache_match(const SimHandle *h, const int32_t *tokens, int n)
 {
     int limit = h->cache.n_tokens < n - 1 ? h->cache.n_tokens : n - 1;
     int k = 0;
-    while (k < limit && h->cache.tokens[k] == tokens[k])
+    while (k < limit && h->cache.tokens[k] == tokens[k]) {
         k++;
+    }
     return k;
 }
 

@@ -4,6 +4,15 @@
 
 #include "sim.h"
 
+/* In an exported function: a NULL handle fails with -1 and this thread's error (there is no handle to hold it). */
+#define NEED_HANDLE(h)                                                                                                \
+    do {                                                                                                              \
+        if (!(h)) {                                                                                                   \
+            sim_tls_error("%s: handle is NULL", __func__);                                                             \
+            return -1;                                                                                                \
+        }                                                                                                             \
+    } while (0)
+
 /* rkllm_init's parameters, independent of the ABI generation. */
 typedef struct {
     const char *model_path;

@@ -69,13 +69,16 @@ void sim_matmul(float *y, const float *x, const float *w, int rows, int n, int m
             for (int o = o0; o < o1; o++) {
                 float r[4];
                 dot4(x + (size_t)t * n, n, w + (size_t)o * n, n, r);
-                for (int k = 0; k < 4; k++)
+                for (int k = 0; k < 4; k++) {
                     y[(size_t)(t + k) * m + o] = r[k];
+                }
             }
         }
-        for (; t < rows; t++)
-            for (int o = o0; o < o1; o++)
+        for (; t < rows; t++) {
+            for (int o = o0; o < o1; o++) {
                 y[(size_t)t * m + o] = sim_dot(x + (size_t)t * n, w + (size_t)o * n, n);
+            }
+        }
     }
 }
 
@@ -83,8 +86,9 @@ static void rmsnorm(float *out, const float *x, const float *w, int d)
 {
     float ss = sim_dot(x, x, d) / (float)d;
     float scale = 1.0f / sqrtf(ss + 1e-5f);
-    for (int i = 0; i < d; i++)
+    for (int i = 0; i < d; i++) {
         out[i] = x[i] * scale * w[i];
+    }
 }
 
 /* Rotates each head's interleaved pairs of v by the angles of its position (cs = cos, sin pairs). */
@@ -100,6 +104,32 @@ static void rope(float *v, const float *cs, int d, int hd)
     }
 }
 
+/* One query's scaled scores against the cached keys 0..p, every head, softmaxed in place; rsum gets 1/sum per head. */
+static void attention_weights(SimHandle *h, const float *q, const float *kc, int p, float *rsum)
+{
+    const SimModel *m = &h->model;
+    int d = (int)m->d_model, hd = (int)m->head_dim, nh = (int)m->n_heads;
+    size_t stride = (size_t)h->max_ctx;
+    float inv = 1.0f / sqrtf((float)hd);
+    for (int j = 0; j <= p; j++) {
+        const float *kj = kc + (size_t)j * d;
+        for (int hh = 0; hh < nh; hh++) {
+            h->scores[hh * stride + j] = sim_dot(q + hh * hd, kj + hh * hd, hd) * inv;
+        }
+    }
+    for (int hh = 0; hh < nh; hh++) {
+        float *sc = h->scores + hh * stride, mx = -INFINITY, sum = 0.0f;
+        for (int j = 0; j <= p; j++) {
+            mx = sc[j] > mx ? sc[j] : mx;
+        }
+        for (int j = 0; j <= p; j++) {
+            sc[j] = expf(sc[j] - mx);
+            sum += sc[j];
+        }
+        rsum[hh] = 1.0f / sum;
+    }
+}
+
 /*
  * Causal attention of one query (position p) over the cached positions 0..p of one layer, all heads
  * together so each K and V row is read once; every sum runs over j in order, whatever the batch.
@@ -109,22 +139,8 @@ static void attend(SimHandle *h, const float *q, float *out, const float *kc, co
     const SimModel *m = &h->model;
     int d = (int)m->d_model, hd = (int)m->head_dim, nh = (int)m->n_heads;
     size_t stride = (size_t)h->max_ctx;
-    float inv = 1.0f / sqrtf((float)hd), rsum[64];
-    for (int j = 0; j <= p; j++) {
-        const float *kj = kc + (size_t)j * d;
-        for (int hh = 0; hh < nh; hh++)
-            h->scores[hh * stride + j] = sim_dot(q + hh * hd, kj + hh * hd, hd) * inv;
-    }
-    for (int hh = 0; hh < nh; hh++) {
-        float *sc = h->scores + hh * stride, mx = -INFINITY, sum = 0.0f;
-        for (int j = 0; j <= p; j++)
-            mx = sc[j] > mx ? sc[j] : mx;
-        for (int j = 0; j <= p; j++) {
-            sc[j] = expf(sc[j] - mx);
-            sum += sc[j];
-        }
-        rsum[hh] = 1.0f / sum;
-    }
+    float rsum[64];
+    attention_weights(h, q, kc, p, rsum);
     memset(out, 0, (size_t)d * sizeof(float));
     for (int j = 0; j <= p; j++) {
         const float *vj = vc + (size_t)j * d;
@@ -132,25 +148,30 @@ static void attend(SimHandle *h, const float *q, float *out, const float *kc, co
             float pj = h->scores[hh * stride + j];
             float *o = out + hh * hd;
             const float *v = vj + hh * hd;
-            for (int i = 0; i < hd; i++)
+            for (int i = 0; i < hd; i++) {
                 o[i] += pj * v[i];
+            }
         }
     }
-    for (int hh = 0; hh < nh; hh++)
-        for (int i = 0; i < hd; i++)
+    for (int hh = 0; hh < nh; hh++) {
+        for (int i = 0; i < hd; i++) {
             out[hh * hd + i] *= rsum[hh];
+        }
+    }
 }
 
-static void layer_forward(SimHandle *h, int l, int n, int pos0)
+/* The attention half of a layer for n tokens at pos0..: writes their K and V into layer l's cache, adds to h->x. */
+static void attention_block(SimHandle *h, int l, int n, int pos0)
 {
     const SimModel *m = &h->model;
     const SimLayer *ly = &m->layers[l];
-    int d = (int)m->d_model, f = (int)m->d_ff, hd = (int)m->head_dim;
+    int d = (int)m->d_model, hd = (int)m->head_dim;
     size_t plane = (size_t)h->max_ctx * d;
     float *kc = h->k_cache + (size_t)l * plane, *vc = h->v_cache + (size_t)l * plane;
 
-    for (int t = 0; t < n; t++)
+    for (int t = 0; t < n; t++) {
         rmsnorm(h->xn + (size_t)t * d, h->x + (size_t)t * d, ly->attn_norm, d);
+    }
     sim_matmul(h->q, h->xn, ly->wq, n, d, d);
     sim_matmul(kc + (size_t)pos0 * d, h->xn, ly->wk, n, d, d);
     sim_matmul(vc + (size_t)pos0 * d, h->xn, ly->wv, n, d, d);
@@ -159,14 +180,24 @@ static void layer_forward(SimHandle *h, int l, int n, int pos0)
         rope(h->q + (size_t)t * d, cs, d, hd);
         rope(kc + (size_t)(pos0 + t) * d, cs, d, hd);
     }
-    for (int t = 0; t < n; t++)
+    for (int t = 0; t < n; t++) {
         attend(h, h->q + (size_t)t * d, h->att + (size_t)t * d, kc, vc, pos0 + t);
+    }
     sim_matmul(h->tmp, h->att, ly->wo, n, d, d);
-    for (size_t i = 0; i < (size_t)n * d; i++)
+    for (size_t i = 0; i < (size_t)n * d; i++) {
         h->x[i] += h->tmp[i];
+    }
+}
 
-    for (int t = 0; t < n; t++)
+/* The gated MLP half of layer l for n tokens, added to h->x. */
+static void mlp_block(SimHandle *h, int l, int n)
+{
+    const SimModel *m = &h->model;
+    const SimLayer *ly = &m->layers[l];
+    int d = (int)m->d_model, f = (int)m->d_ff;
+    for (int t = 0; t < n; t++) {
         rmsnorm(h->xn + (size_t)t * d, h->x + (size_t)t * d, ly->mlp_norm, d);
+    }
     sim_matmul(h->gate, h->xn, ly->w_gate, n, d, f);
     sim_matmul(h->up, h->xn, ly->w_up, n, d, f);
     for (size_t i = 0; i < (size_t)n * f; i++) {
@@ -174,8 +205,15 @@ static void layer_forward(SimHandle *h, int l, int n, int pos0)
         h->gate[i] = g / (1.0f + expf(-g)) * h->up[i];
     }
     sim_matmul(h->tmp, h->gate, ly->w_down, n, f, d);
-    for (size_t i = 0; i < (size_t)n * d; i++)
+    for (size_t i = 0; i < (size_t)n * d; i++) {
         h->x[i] += h->tmp[i];
+    }
+}
+
+static void layer_forward(SimHandle *h, int l, int n, int pos0)
+{
+    attention_block(h, l, n, pos0);
+    mlp_block(h, l, n);
 }
 
 /*
@@ -189,8 +227,9 @@ void sim_forward(SimHandle *h, const int32_t *tokens, int n, int pos0, int want_
     for (int t = 0; t < n; t++) {
         /* Scaled down so the tied output projection does not just repeat the last token. */
         const float *e = m->embed + (size_t)tokens[t] * d;
-        for (int i = 0; i < d; i++)
+        for (int i = 0; i < d; i++) {
             h->x[(size_t)t * d + i] = e[i] * SIM_EMBED_IN_SCALE;
+        }
         float *cs = h->rope_cs + (size_t)t * hd;
         for (int i = 0; i < hd / 2; i++) {
             double ang = (double)(pos0 + t) * (double)m->rope_freq[i];
@@ -198,8 +237,9 @@ void sim_forward(SimHandle *h, const int32_t *tokens, int n, int pos0, int want_
             cs[2 * i + 1] = (float)sin(ang);
         }
     }
-    for (int l = 0; l < (int)m->n_layers; l++)
+    for (int l = 0; l < (int)m->n_layers; l++) {
         layer_forward(h, l, n, pos0);
+    }
     if (want_logits) {
         rmsnorm(h->xn, h->x + (size_t)(n - 1) * d, m->final_norm, d);
         sim_matmul(h->logits, h->xn, m->embed, 1, d, (int)m->vocab);

@@ -24,16 +24,18 @@ static uint64_t rd64(const unsigned char *p)
 static float gauss(SimRng *r, double std)
 {
     double sum = 0.0;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         sum += (double)(sim_rng_next(r) >> 40) * 0x1.0p-24;
+    }
     return (float)((sum - 2.0) * 1.7320508075688772 * std);
 }
 
 static float *fill(SimRng *r, float **cursor, size_t n, double std)
 {
     float *p = *cursor;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         p[i] = std > 0.0 ? gauss(r, std) : 1.0f;
+    }
     *cursor += n;
     return p;
 }
@@ -74,6 +76,28 @@ static int check_dims(const SimModel *m, char *err)
     return SIM_OK;
 }
 
+/* Fills the model's dimensions from a header of the right size and magic, then checks them. */
+static int parse_header(SimModel *m, const char *path, const unsigned char *buf, char *err)
+{
+    uint32_t version = rd32(buf + 8);
+    if (version != SIM_MODEL_VERSION) {
+        snprintf(err, SIM_ERR_LEN, "model file %s has format version %u, this simulator reads %u", path, version,
+                 SIM_MODEL_VERSION);
+        return SIM_FAIL;
+    }
+    m->vocab = rd32(buf + 12);
+    m->d_model = rd32(buf + 16);
+    m->n_layers = rd32(buf + 20);
+    m->n_heads = rd32(buf + 24);
+    m->d_ff = rd32(buf + 28);
+    m->max_context = rd32(buf + 32);
+    m->seed = rd64(buf + 36);
+    memcpy(m->name, buf + 44, 32);
+    m->name[32] = '\0';
+    m->fingerprint = sim_fnv1a(SIM_FNV_OFFSET, buf, SIM_MODEL_FILE_SIZE);
+    return check_dims(m, err);
+}
+
 static int read_header(SimModel *m, const char *path, char *err)
 {
     FILE *f = fopen(path, "rb");
@@ -98,30 +122,15 @@ static int read_header(SimModel *m, const char *path, char *err)
                  n > SIM_MODEL_FILE_SIZE ? "more than 76" : "fewer than 76", SIM_MODEL_FILE_SIZE);
         return SIM_FAIL;
     }
-    uint32_t version = rd32(buf + 8);
-    if (version != SIM_MODEL_VERSION) {
-        snprintf(err, SIM_ERR_LEN, "model file %s has format version %u, this simulator reads %u", path, version,
-                 SIM_MODEL_VERSION);
-        return SIM_FAIL;
-    }
-    m->vocab = rd32(buf + 12);
-    m->d_model = rd32(buf + 16);
-    m->n_layers = rd32(buf + 20);
-    m->n_heads = rd32(buf + 24);
-    m->d_ff = rd32(buf + 28);
-    m->max_context = rd32(buf + 32);
-    m->seed = rd64(buf + 36);
-    memcpy(m->name, buf + 44, 32);
-    m->name[32] = '\0';
-    m->fingerprint = sim_fnv1a(SIM_FNV_OFFSET, buf, SIM_MODEL_FILE_SIZE);
-    return check_dims(m, err);
+    return parse_header(m, path, buf, err);
 }
 
 int sim_model_load(SimModel *m, const char *path, char *err)
 {
     memset(m, 0, sizeof *m);
-    if (read_header(m, path, err) != SIM_OK)
+    if (read_header(m, path, err) != SIM_OK) {
         return SIM_FAIL;
+    }
     size_t d = m->d_model, f = m->d_ff, L = m->n_layers;
     m->head_dim = m->d_model / m->n_heads;
     m->arena_floats = (size_t)m->vocab * d + d + L * (2 * d + 4 * d * d + 3 * d * f);
@@ -151,8 +160,9 @@ int sim_model_load(SimModel *m, const char *path, char *err)
         ly->w_down = fill(&r, &c, d * f, 0.5 * sf);
     }
     m->final_norm = fill(&r, &c, d, 0.0);
-    for (uint32_t i = 0; i < m->head_dim / 2; i++)
+    for (uint32_t i = 0; i < m->head_dim / 2; i++) {
         m->rope_freq[i] = (float)pow(10000.0, -2.0 * i / (double)m->head_dim);
+    }
     return SIM_OK;
 }
 

@@ -70,18 +70,24 @@ int sim_option_set(SimOptions *o, const char *key, const char *value, char *err)
         snprintf(err, SIM_ERR_LEN, "option key is NULL");
         return SIM_FAIL;
     }
-    if (strcmp(key, "crash_after_tokens") == 0)
+    if (strcmp(key, "crash_after_tokens") == 0) {
         return parse_long(key, value, &o->crash_after_tokens, err);
-    if (strcmp(key, "stall_after_tokens") == 0)
+    }
+    if (strcmp(key, "stall_after_tokens") == 0) {
         return parse_long(key, value, &o->stall_after_tokens, err);
-    if (strcmp(key, "slow_ms_per_token") == 0)
+    }
+    if (strcmp(key, "slow_ms_per_token") == 0) {
         return parse_long(key, value, &o->slow_ms_per_token, err);
-    if (strcmp(key, "prefill_tps") == 0)
+    }
+    if (strcmp(key, "prefill_tps") == 0) {
         return parse_rate(key, value, &o->prefill_tps, err);
-    if (strcmp(key, "decode_tps") == 0)
+    }
+    if (strcmp(key, "decode_tps") == 0) {
         return parse_rate(key, value, &o->decode_tps, err);
-    if (strcmp(key, "board") == 0)
+    }
+    if (strcmp(key, "board") == 0) {
         return set_board(o, value, err);
+    }
     if (strcmp(key, "crash_on") == 0) {
         size_t n = value ? strlen(value) : 0;
         if (n >= sizeof o->crash_on) {
@@ -105,8 +111,9 @@ int sim_options_from_env(SimOptions *o, char *err)
     for (size_t i = 0; i < N_KEYS; i++) {
         char name[64] = "RKLLM_SIM_";
         size_t at = strlen(name);
-        for (const char *k = KEYS[i]; *k && at < sizeof name - 1; k++)
+        for (const char *k = KEYS[i]; *k && at < sizeof name - 1; k++) {
             name[at++] = (char)(*k >= 'a' && *k <= 'z' ? *k - 'a' + 'A' : *k);
+        }
         name[at] = '\0';
         const char *v = getenv(name);
         if (v && *v && sim_option_set(o, KEYS[i], v, err) != SIM_OK) {

@@ -47,8 +47,9 @@ static int ctx_byte(int b)
 static void build_bigram(SimModel *m, const double *count)
 {
     double uni[128] = {0}, uni_total = 0.0;
-    for (const unsigned char *p = (const unsigned char *)CORPUS; *p; p++)
+    for (const unsigned char *p = (const unsigned char *)CORPUS; *p; p++) {
         uni[*p] += 1.0;
+    }
     for (int b = 0; b < 128; b++) {
         uni[b] = printable(b) ? uni[b] + 0.5 : 0.0;
         uni_total += uni[b];
@@ -56,8 +57,9 @@ static void build_bigram(SimModel *m, const double *count)
     for (int prev = 0; prev < 128; prev++) {
         int row = ctx_byte(prev);
         double total = 0.0;
-        for (int b = 0; b < 128; b++)
+        for (int b = 0; b < 128; b++) {
             total += count[row * 128 + b];
+        }
         for (int b = 0; b < 128; b++) {
             double pr = (count[row * 128 + b] + SMOOTH2 * uni[b] / uni_total) / (total + SMOOTH2);
             m->bigram[prev * 128 + b] = pr > 0.0 ? (float)log(pr) : -30.0f;
@@ -73,8 +75,9 @@ static int build_trigram(SimModel *m)
     int rows = 1; /* row 0 means "no trigram for this context" */
     for (size_t i = 2; i < len; i++) {
         uint16_t *r = &m->tri_row[ctx_byte(p[i - 2]) * 128 + ctx_byte(p[i - 1])];
-        if (!*r)
+        if (!*r) {
             *r = (uint16_t)rows++;
+        }
     }
     double *count = calloc((size_t)rows * 129, sizeof(double)); /* 128 counts and a total per row */
     m->trigram = malloc((size_t)rows * 128 * sizeof(float));
@@ -89,8 +92,9 @@ static int build_trigram(SimModel *m)
     }
     for (int c = 0; c < 128 * 128; c++) {
         int r = m->tri_row[c];
-        if (!r)
+        if (!r) {
             continue;
+        }
         const double *row = count + (size_t)r * 129;
         for (int b = 0; b < 128; b++) {
             double p2 = exp((double)m->bigram[(c % 128) * 128 + b]);
@@ -112,8 +116,9 @@ int sim_prior_init(SimModel *m)
         free(count);
         return SIM_FAIL;
     }
-    for (const unsigned char *p = (const unsigned char *)CORPUS; p[0] && p[1]; p++)
+    for (const unsigned char *p = (const unsigned char *)CORPUS; p[0] && p[1]; p++) {
         count[p[0] * 128 + p[1]] += 1.0;
+    }
     build_bigram(m, count);
     free(count);
     return build_trigram(m);
@@ -127,9 +132,11 @@ static int is_cjk_lead(int b)
 /* The first byte of the last whole character in the history, or -1. */
 static int last_lead(const int32_t *hist, int n)
 {
-    for (int i = n - 1; i >= 0 && i >= n - 4; i--)
-        if (hist[i] < 0x80 || hist[i] >= 0xC0)
+    for (int i = n - 1; i >= 0 && i >= n - 4; i--) {
+        if (hist[i] < 0x80 || hist[i] >= 0xC0) {
             return hist[i];
+        }
+    }
     return -1;
 }
 
@@ -143,17 +150,21 @@ float sim_prior(const SimModel *m, const int32_t *hist, int n, int next)
         float base = next == SIM_TOK_EOS ? -7.0f : -7.5f;
         return prev == '.' || prev == '!' || prev == '?' ? base + 4.0f : base;
     }
-    if (next >= 0x80 && next < 0xC0) /* continuation: the model picks; emoji plane after F0 */
+    if (next >= 0x80 && next < 0xC0) { /* continuation: the model picks; emoji plane after F0 */
         return prev == 0xF0 && next == 0x9F ? 8.0f : 0.0f;
+    }
     if (next >= 0xC0) {
-        if (is_cjk_lead(next))
+        if (is_cjk_lead(next)) {
             return after_cjk ? 0.0f : -6.0f; /* a Chinese text goes on in Chinese */
-        if (next == 0xC3)
+        }
+        if (next == 0xC3) {
             return -5.0f; /* accented Latin letters */
+        }
         return next == 0xF0 ? -6.5f : -10.0f;
     }
-    if (after_cjk)
+    if (after_cjk) {
         return next == ' ' || next == '\n' ? -2.0f : -5.0f;
+    }
     int c1 = ctx_byte(prev), c2 = ctx_byte(n > 1 ? hist[n - 2] : -1);
     int row = m->tri_row[c2 * 128 + c1];
     return row ? m->trigram[(size_t)row * 128 + next] : m->bigram[c1 * 128 + next];

@@ -24,8 +24,9 @@ int sim_wait_ms(SimHandle *h, double ms)
 {
     pthread_mutex_lock(&h->mu);
     if (isinf(ms)) {
-        while (!atomic_load(&h->abort_flag))
+        while (!atomic_load(&h->abort_flag)) {
             pthread_cond_wait(&h->cv, &h->mu);
+        }
     } else if (ms > 0.0) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -33,8 +34,9 @@ int sim_wait_ms(SimHandle *h, double ms)
         ts.tv_sec += (time_t)(ns / 1e9);
         ts.tv_nsec = (long)fmod(ns, 1e9);
         while (!atomic_load(&h->abort_flag)) {
-            if (pthread_cond_timedwait(&h->cv, &h->mu, &ts) != 0)
+            if (pthread_cond_timedwait(&h->cv, &h->mu, &ts) != 0) {
                 break;
+            }
         }
     }
     int aborted = atomic_load(&h->abort_flag);
@@ -53,10 +55,12 @@ static int emit(Run *r, const char *text, int token, LLMCallState state)
     memset(&res, 0, sizeof res);
     res.text = text;
     res.token_id = token;
-    if (state == RKLLM_RUN_FINISH)
+    if (state == RKLLM_RUN_FINISH) {
         res.perf = r->perf;
-    if (state == RKLLM_RUN_FINISH || state == RKLLM_RUN_ERROR)
+    }
+    if (state == RKLLM_RUN_FINISH || state == RKLLM_RUN_ERROR) {
         sim_mark_finishing(r->h);
+    }
     return r->h->callback(&res, r->userdata, state);
 }
 
@@ -72,16 +76,18 @@ static int fail(Run *r)
 
 static int check_fit(SimHandle *h, int n)
 {
-    if (h->n_pos + n < h->max_ctx)
+    if (h->n_pos + n < h->max_ctx) {
         return SIM_OK;
-    if (h->n_pos > 0)
+    }
+    if (h->n_pos > 0) {
         sim_set_error(h, "history of %d tokens plus input of %d tokens does not fit max_context_len %d", h->n_pos, n,
                       h->max_ctx);
-    else if (n > h->max_ctx)
+    } else if (n > h->max_ctx) {
         sim_set_error(h, "prompt has %d tokens, more than max_context_len %d", n, h->max_ctx);
-    else
+    } else {
         sim_set_error(h, "prompt has %d tokens, which fills max_context_len %d and leaves no room to generate", n,
                       h->max_ctx);
+    }
     return SIM_FAIL;
 }
 
@@ -118,6 +124,23 @@ static void feed(SimHandle *h, int token)
     h->hist[h->n_pos++] = t;
 }
 
+/* Waits as the options ask after the gen-th token of a run that started decoding at t0; nonzero: stop. */
+static int pace(Run *r, int gen, double t0)
+{
+    SimHandle *h = r->h;
+    if (r->opts.decode_tps > 0.0 && sim_wait_ms(h, t0 + gen * 1000.0 / r->opts.decode_tps - sim_now_ms())) {
+        return 1;
+    }
+    if (r->opts.slow_ms_per_token > 0 && sim_wait_ms(h, (double)r->opts.slow_ms_per_token)) {
+        return 1;
+    }
+    if (r->opts.stall_after_tokens > 0 && gen >= r->opts.stall_after_tokens) {
+        sim_wait_ms(h, INFINITY);
+        return 1;
+    }
+    return 0;
+}
+
 static void generate(Run *r)
 {
     SimHandle *h = r->h;
@@ -133,8 +156,9 @@ static void generate(Run *r)
         char text[16];
         sim_token_text(tok, text);
         if (tok >= 256) {
-            if (!h->skip_special)
+            if (!h->skip_special) {
                 emit(r, text, tok, RKLLM_RUN_NORMAL);
+            }
             feed(h, tok);
             break;
         }
@@ -142,17 +166,14 @@ static void generate(Run *r)
         int rc = emit(r, text, tok, u.need > 0 ? RKLLM_RUN_WAITING : RKLLM_RUN_NORMAL);
         gen++;
         r->perf.generate_tokens = gen;
-        if (r->opts.crash_after_tokens > 0 && gen >= r->opts.crash_after_tokens)
+        if (r->opts.crash_after_tokens > 0 && gen >= r->opts.crash_after_tokens) {
             raise(SIGKILL);
+        }
         feed(h, tok);
-        if (rc == RKLLM_CALLBACK_PAUSE)
+        if (rc == RKLLM_CALLBACK_PAUSE) {
             break;
-        if (r->opts.decode_tps > 0.0 && sim_wait_ms(h, t0 + gen * 1000.0 / r->opts.decode_tps - sim_now_ms()))
-            break;
-        if (r->opts.slow_ms_per_token > 0 && sim_wait_ms(h, (double)r->opts.slow_ms_per_token))
-            break;
-        if (r->opts.stall_after_tokens > 0 && gen >= r->opts.stall_after_tokens) {
-            sim_wait_ms(h, INFINITY);
+        }
+        if (pace(r, gen, t0)) {
             break;
         }
     }
@@ -172,8 +193,9 @@ static void finish(Run *r)
 static int run_input(Run *r, const int32_t *ids, int n, int n_sys)
 {
     SimHandle *h = r->h;
-    if (check_fit(h, n) != SIM_OK)
+    if (check_fit(h, n) != SIM_OK) {
         return fail(r);
+    }
     int reuse = 0;
     if (h->n_pos == 0 && h->cache.n_tokens > 0) {
         reuse = sim_cache_match(h, ids, n);
@@ -183,15 +205,17 @@ static int run_input(Run *r, const int32_t *ids, int n, int n_sys)
         finish(r);
         return SIM_OK;
     }
-    if (n_sys > 0)
+    if (n_sys > 0) {
         h->n_system = n_sys;
+    }
     if (r->rq->save_cache) {
         if (!r->rq->cache_path || !r->rq->cache_path[0]) {
             sim_set_error(h, "save_prompt_cache is set but prompt_cache_path is NULL or empty");
             return fail(r);
         }
-        if (sim_cache_save(h, r->rq->cache_path) != SIM_OK)
+        if (sim_cache_save(h, r->rq->cache_path) != SIM_OK) {
             return fail(r);
+        }
     }
     generate(r);
     finish(r);
@@ -213,8 +237,9 @@ int sim_run(SimHandle *h, const SimRequest *rq)
     r.max_new = rq->max_new_tokens > 0 ? rq->max_new_tokens : h->max_new_tokens;
     r.userdata = rq->userdata ? rq->userdata : h->init_userdata;
 
-    if (r.opts.crash_on[0] && sim_input_contains(rq, r.opts.crash_on))
+    if (r.opts.crash_on[0] && sim_input_contains(rq, r.opts.crash_on)) {
         raise(SIGKILL);
+    }
     if (!rq->keep_history) {
         h->n_pos = 0;
         h->n_system = 0;

@@ -47,21 +47,26 @@ int sim_token_text(int token, char *buf)
 
 int sim_utf8_lead_len(unsigned b)
 {
-    if (b < 0x80)
+    if (b < 0x80) {
         return 1;
-    if (b >= 0xC2 && b <= 0xDF)
+    }
+    if (b >= 0xC2 && b <= 0xDF) {
         return 2;
-    if (b >= 0xE0 && b <= 0xEF)
+    }
+    if (b >= 0xE0 && b <= 0xEF) {
         return 3;
-    if (b >= 0xF0 && b <= 0xF4)
+    }
+    if (b >= 0xF0 && b <= 0xF4) {
         return 4;
+    }
     return 0;
 }
 
 static const char *role_prefix(const SimHandle *h, const char *role)
 {
-    if (h->tpl_is_default && role && strcmp(role, "tool") == 0)
+    if (h->tpl_is_default && role && strcmp(role, "tool") == 0) {
         return "<|im_start|>tool\n";
+    }
     return h->tpl_prefix;
 }
 
@@ -89,11 +94,37 @@ static int build_prompt(SimHandle *h, const SimRequest *rq, int32_t **out, int *
     const char *parts[4] = {sys, pre, rq->prompt, h->tpl_postfix};
     for (int i = 0; i < 4; i++) {
         n += sim_encode_text(parts[i], ids + n, (int)(len + 1) - n);
-        if (i == 0)
+        if (i == 0) {
             *n_sys = n;
+        }
     }
     *out = ids;
     *n_out = n;
+    return SIM_OK;
+}
+
+/* A token input checked against the vocabulary and copied. */
+static int copy_tokens(SimHandle *h, const SimRequest *rq, int32_t **out, int *n_out)
+{
+    if (!rq->token_ids || rq->n_token_ids == 0 || rq->n_token_ids > (size_t)1 << 30) {
+        sim_set_error(h, "token input is empty or NULL");
+        return SIM_FAIL;
+    }
+    for (size_t i = 0; i < rq->n_token_ids; i++) {
+        if (rq->token_ids[i] < 0 || rq->token_ids[i] >= SIM_VOCAB) {
+            sim_set_error(h, "token input id %d at index %zu is outside the vocabulary 0..%d", rq->token_ids[i],
+                          i, SIM_VOCAB - 1);
+            return SIM_FAIL;
+        }
+    }
+    int32_t *ids = malloc(rq->n_token_ids * sizeof(int32_t));
+    if (!ids) {
+        sim_set_error(h, "out of memory for %zu input tokens", rq->n_token_ids);
+        return SIM_FAIL;
+    }
+    memcpy(ids, rq->token_ids, rq->n_token_ids * sizeof(int32_t));
+    *out = ids;
+    *n_out = (int)rq->n_token_ids;
     return SIM_OK;
 }
 
@@ -108,28 +139,13 @@ int sim_build_input(SimHandle *h, const SimRequest *rq, int32_t **out, int *n_ou
             sim_set_error(h, "prompt input is NULL");
             return SIM_FAIL;
         }
-        if (build_prompt(h, rq, out, n_out, n_sys) != SIM_OK)
+        if (build_prompt(h, rq, out, n_out, n_sys) != SIM_OK) {
             return SIM_FAIL;
+        }
     } else if (rq->input_type == RKLLM_INPUT_TOKEN) {
-        if (!rq->token_ids || rq->n_token_ids == 0 || rq->n_token_ids > (size_t)1 << 30) {
-            sim_set_error(h, "token input is empty or NULL");
+        if (copy_tokens(h, rq, out, n_out) != SIM_OK) {
             return SIM_FAIL;
         }
-        for (size_t i = 0; i < rq->n_token_ids; i++) {
-            if (rq->token_ids[i] < 0 || rq->token_ids[i] >= SIM_VOCAB) {
-                sim_set_error(h, "token input id %d at index %zu is outside the vocabulary 0..%d", rq->token_ids[i],
-                              i, SIM_VOCAB - 1);
-                return SIM_FAIL;
-            }
-        }
-        int32_t *ids = malloc(rq->n_token_ids * sizeof(int32_t));
-        if (!ids) {
-            sim_set_error(h, "out of memory for %zu input tokens", rq->n_token_ids);
-            return SIM_FAIL;
-        }
-        memcpy(ids, rq->token_ids, rq->n_token_ids * sizeof(int32_t));
-        *out = ids;
-        *n_out = (int)rq->n_token_ids;
     } else if (rq->input_type == RKLLM_INPUT_EMBED || rq->input_type == RKLLM_INPUT_MULTIMODAL) {
         sim_set_error(h, "input type %s is not supported by the simulator (use PROMPT or TOKEN)",
                       rq->input_type == RKLLM_INPUT_EMBED ? "EMBED" : "MULTIMODAL");
@@ -150,16 +166,20 @@ int sim_build_input(SimHandle *h, const SimRequest *rq, int32_t **out, int *n_ou
 /* Does the run's input (prompt text, or token ids spelled out) contain needle? */
 int sim_input_contains(const SimRequest *rq, const char *needle)
 {
-    if (rq->input_type == RKLLM_INPUT_PROMPT)
+    if (rq->input_type == RKLLM_INPUT_PROMPT) {
         return rq->prompt && strstr(rq->prompt, needle) != NULL;
-    if (rq->input_type != RKLLM_INPUT_TOKEN || !rq->token_ids)
+    }
+    if (rq->input_type != RKLLM_INPUT_TOKEN || !rq->token_ids) {
         return 0;
+    }
     size_t cap = rq->n_token_ids * 16 + 1, at = 0;
     char *text = malloc(cap);
-    if (!text)
+    if (!text) {
         return 0;
-    for (size_t i = 0; i < rq->n_token_ids; i++)
+    }
+    for (size_t i = 0; i < rq->n_token_ids; i++) {
         at += (size_t)sim_token_text(rq->token_ids[i], text + at);
+    }
     text[at] = '\0';
     int found = strstr(text, needle) != NULL;
     free(text);

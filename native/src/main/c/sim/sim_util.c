@@ -31,8 +31,9 @@ static uint64_t splitmix64(uint64_t *x)
 void sim_rng_seed(SimRng *r, uint64_t seed)
 {
     uint64_t x = seed;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         r->s[i] = splitmix64(&x);
+    }
 }
 
 static uint64_t rotl(uint64_t x, int k)
@@ -94,11 +95,13 @@ void sim_set_error(SimHandle *h, const char *fmt, ...)
 
 char *sim_strdup(const char *s)
 {
-    if (!s)
+    if (!s) {
         return NULL;
+    }
     size_t n = strlen(s) + 1;
     char *p = malloc(n);
-    if (p)
+    if (p) {
         memcpy(p, s, n);
+    }
     return p;
 }

@@ -32,8 +32,9 @@ static int on_result(RKLLMResult *r, void *userdata, LLMCallState state)
 {
     Stats *s = userdata;
     if (state == RKLLM_RUN_NORMAL || state == RKLLM_RUN_WAITING) {
-        if (s->tokens++ == 0)
+        if (s->tokens++ == 0) {
             s->first_token_ms = now_ms();
+        }
     } else if (state == RKLLM_RUN_FINISH) {
         s->perf = r->perf;
     } else if (state == RKLLM_RUN_ERROR) {
@@ -59,8 +60,9 @@ static LLMHandle open_model(const char *model, int max_new, int raw)
         fprintf(stderr, "rkllm_init: %s\n", rkllm_sim_last_error(NULL));
         exit(1);
     }
-    if (raw)
+    if (raw) {
         rkllm_set_chat_template(h, "", "", "");
+    }
     return h;
 }
 
@@ -77,8 +79,9 @@ static double run(LLMHandle h, const char *prompt, const char *save, Stats *s)
     p.prompt_cache_params = save ? &pc : NULL;
     memset(s, 0, sizeof *s);
     double t0 = now_ms();
-    if (rkllm_run(h, &in, &p, s) != 0)
+    if (rkllm_run(h, &in, &p, s) != 0) {
         exit(1);
+    }
     return s->first_token_ms - t0;
 }
 
@@ -89,10 +92,12 @@ static char *text(size_t n)
     unsigned x = 7;
     for (size_t at = 0; at < n;) {
         x = x * 1103515245u + 12345u;
-        for (const char *w = words[(x >> 16) % 9]; *w && at < n; w++)
+        for (const char *w = words[(x >> 16) % 9]; *w && at < n; w++) {
             s[at++] = *w;
-        if (at < n)
+        }
+        if (at < n) {
             s[at++] = ' ';
+        }
     }
     s[n] = '\0';
     return s;
@@ -135,8 +140,9 @@ int main(int argc, char **argv)
         rkllm_load_prompt_cache(h, cache);
         load[i] = now_ms() - t0;
         cached[i] = load[i] + run(h, p1020, NULL, &s);
-        if (s.perf.prefill_tokens != 20)
+        if (s.perf.prefill_tokens != 20) {
             fprintf(stderr, "cached run computed %d tokens, expected 20\n", s.perf.prefill_tokens);
+        }
         run(g, "Tell me about the river.", NULL, &s);
         dtps[i] = s.perf.generate_tokens * 1000.0 / s.perf.generate_time_ms;
     }

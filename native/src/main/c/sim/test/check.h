@@ -10,8 +10,9 @@
 
 #define CHECK(cond, ...)                                                                                              \
     do {                                                                                                              \
-        if (!(cond))                                                                                                  \
+        if (!(cond)) {                                                                                                \
             check_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                                                       \
+        }                                                                                                             \
     } while (0)
 
 void check_fail(const char *file, int line, const char *expr, const char *fmt, ...)

@@ -13,8 +13,9 @@ static void check_determinism(const char *tiny)
     o.max_new = 64;
     LLMHandle h = open_handle(tiny, &o, NULL);
     LLMHandle g = open_handle(tiny, &(HandleOpts){2048, 64, 1, 0.8f, 1}, NULL);
-    if (!h || !g)
+    if (!h || !g) {
         return;
+    }
     Collector a, b, c;
     collector_init(&a);
     collector_init(&b);
@@ -60,8 +61,9 @@ static void check_determinism(const char *tiny)
 static void check_template_and_history(const char *tiny)
 {
     LLMHandle h = open_handle(tiny, &(HandleOpts){2048, 8, 1, 0.8f, 3}, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c;
     collector_init(&c);
     CHECK(run_text(h, &c, "hello", 1, NULL) == 0, "first turn");
@@ -98,8 +100,9 @@ static void check_template_and_history(const char *tiny)
 static void check_pause_and_limits(const char *tiny)
 {
     LLMHandle h = open_handle(tiny, &(HandleOpts){160, -1, 1, 0.8f, 1}, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c;
     collector_init(&c);
     rkllm_set_chat_template(h, "", "", "");
@@ -126,8 +129,9 @@ static void check_pause_and_limits(const char *tiny)
 static void check_utf8(const char *tiny)
 {
     LLMHandle h = open_handle(tiny, &(HandleOpts){2048, 60, 1, 0.8f, 1}, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c;
     collector_init(&c);
     rkllm_set_chat_template(h, "", "", "");
@@ -146,8 +150,9 @@ static void check_utf8(const char *tiny)
     CHECK(waiting > 0, "hot sampling of English text sometimes writes multi-byte characters too");
     collector_destroy(&c);
     rkllm_destroy(h);
-    if (s)
+    if (s) {
         rkllm_destroy(s);
+    }
 }
 
 #if RKLLM_ABI_VERSION == 130
@@ -168,8 +173,9 @@ static void check_init_userdata(const char *tiny)
     CHECK(h && rkllm_run(h, &in, &p, &run_c) == 0 && run_c.n_finish == 1 && init_c.n_finish == 1, "run userdata");
     collector_destroy(&init_c);
     collector_destroy(&run_c);
-    if (h)
+    if (h) {
         rkllm_destroy(h);
+    }
 }
 #endif
 

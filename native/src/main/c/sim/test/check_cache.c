@@ -12,8 +12,9 @@ static const char SUFFIX[] = " and then, what happened to the boards by the rive
 static LLMHandle raw_handle(const char *model)
 {
     LLMHandle h = open_handle(model, &(HandleOpts){2048, 32, 1, 0.8f, 1}, NULL);
-    if (h)
+    if (h) {
         rkllm_set_chat_template(h, "", "", "");
+    }
     return h;
 }
 
@@ -23,8 +24,9 @@ static void check_equality(const char *tiny, const char *prefix, const char *who
     const char *file_a = work_file("prefix.kvc"), *file_d = work_file("whole-nocache.kvc");
     const char *file_e = work_file("whole-cached.kvc"), *file_o = work_file("prefix-one-by-one.kvc");
     LLMHandle u = raw_handle(tiny), h = raw_handle(tiny);
-    if (!u || !h)
+    if (!u || !h) {
         return;
+    }
     Collector base, c;
     collector_init(&base);
     collector_init(&c);
@@ -45,8 +47,9 @@ static void check_equality(const char *tiny, const char *prefix, const char *who
     /* One position per run (truncating the generated token away) must give the batched prefill's bytes. */
     LLMHandle o = raw_handle(tiny);
     int32_t ids[PREFIX_LEN];
-    for (int i = 0; i < PREFIX_LEN; i++)
+    for (int i = 0; i < PREFIX_LEN; i++) {
         ids[i] = (unsigned char)prefix[i];
+    }
     c.pause_at = 1;
     for (int i = 0; o && i < PREFIX_LEN; i++) {
         int keep = i, end = -1;
@@ -59,8 +62,9 @@ static void check_equality(const char *tiny, const char *prefix, const char *who
     collector_destroy(&c);
     rkllm_destroy(u);
     rkllm_destroy(h);
-    if (o)
+    if (o) {
         rkllm_destroy(o);
+    }
 }
 
 /* With the default ChatML template, the cached part is system + user prefix + the prefix text. */
@@ -68,8 +72,9 @@ static void check_template_reuse(const char *tiny, const char *prefix, const cha
 {
     LLMHandle u = open_handle(tiny, &(HandleOpts){2048, 32, 1, 0.8f, 1}, NULL);
     LLMHandle h = open_handle(tiny, &(HandleOpts){2048, 32, 1, 0.8f, 1}, NULL);
-    if (!u || !h)
+    if (!u || !h) {
         return;
+    }
     Collector base, c;
     collector_init(&base);
     collector_init(&c);
@@ -92,13 +97,15 @@ static void write_patched(const char *src, const char *dst, size_t keep, long at
     unsigned char *b;
     size_t n;
     CHECK(file_bytes(src, &b, &n) == 0, "read %s", src);
-    if (at >= 0 && (size_t)at < n)
+    if (at >= 0 && (size_t)at < n) {
         b[at] = value;
+    }
     FILE *f = fopen(dst, "wb");
     size_t len = keep < n ? keep : n;
     CHECK(f && fwrite(b, 1, len, f) == len, "write %s", dst);
-    if (f)
+    if (f) {
         fclose(f);
+    }
     free(b);
 }
 
@@ -113,10 +120,12 @@ static int tmp_files_left(void)
 {
     DIR *d = opendir(work_file(""));
     int n = 0;
-    for (struct dirent *e; d && (e = readdir(d));)
+    for (struct dirent *e; d && (e = readdir(d));) {
         n += strstr(e->d_name, ".tmp.") != NULL;
-    if (d)
+    }
+    if (d) {
         closedir(d);
+    }
     return n;
 }
 
@@ -126,8 +135,9 @@ static void check_bad_files(const char *tiny, const char *prefix, const char *wh
     LLMHandle h = raw_handle(tiny);
     write_model(other, 32, 2, 2, 64, 2048, 0xd1ff);
     LLMHandle f = raw_handle(other);
-    if (!h || !f)
+    if (!h || !f) {
         return;
+    }
     Collector c;
     collector_init(&c);
     int total = (int)strlen(whole);

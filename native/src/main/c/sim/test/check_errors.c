@@ -20,16 +20,18 @@ static void expect_init_fails(const char *model, int n_batch, const char *needle
     const char *msg = rkllm_sim_last_error(NULL);
     CHECK(rc == -1 && h == NULL, "init of %s should fail (rc %d)", model ? model : "NULL", rc);
     CHECK(strstr(msg, needle) != NULL, "init error \"%s\" should mention \"%s\"", msg, needle);
-    if (rc == 0)
+    if (rc == 0) {
         rkllm_destroy(h);
+    }
 }
 
 static void write_bytes(const char *path, const void *b, size_t n)
 {
     FILE *f = fopen(path, "wb");
     CHECK(f && fwrite(b, 1, n, f) == n, "write %s", path);
-    if (f)
+    if (f) {
         fclose(f);
+    }
 }
 
 static void check_bad_models(void)
@@ -104,8 +106,9 @@ static void check_bad_inputs(const char *tiny)
     HandleOpts o = default_opts();
     o.max_ctx = 256;
     LLMHandle h = open_handle(tiny, &o, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c;
     collector_init(&c);
     RKLLMInput in;

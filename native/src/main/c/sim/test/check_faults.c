@@ -12,8 +12,9 @@
 static int child_run(const char *tiny, const char *var, const char *value, const char *prompt, int *tokens)
 {
     int fds[2];
-    if (pipe(fds) != 0)
+    if (pipe(fds) != 0) {
         return -1;
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
@@ -22,8 +23,9 @@ static int child_run(const char *tiny, const char *var, const char *value, const
         Collector c;
         collector_init(&c);
         LLMHandle h = open_handle(tiny, &(HandleOpts){2048, 40, 1, 0.8f, 1}, NULL);
-        if (!h)
+        if (!h) {
             _exit(3);
+        }
         /* Each token is reported at once, so the parent knows how far the child got before it died. */
         c.report_fd = fds[1];
         int rc = run_text(h, &c, prompt, 0, NULL);
@@ -36,8 +38,9 @@ static int child_run(const char *tiny, const char *var, const char *value, const
     char buf[256];
     ssize_t n;
     *tokens = 0;
-    while ((n = read(fds[0], buf, sizeof buf)) > 0)
+    while ((n = read(fds[0], buf, sizeof buf)) > 0) {
         *tokens += (int)n;
+    }
     close(fds[0]);
     return status;
 }

@@ -30,8 +30,9 @@ static double slack(void)
 static void check_abort(const char *tiny)
 {
     LLMHandle h = open_handle(tiny, &(HandleOpts){2048, -1, 1, 0.8f, 1}, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c;
     collector_init(&c);
     rkllm_sim_set_option(h, "slow_ms_per_token", "5"); /* a run of ~2000 tokens would take 10 s */
@@ -55,8 +56,9 @@ static void check_abort(const char *tiny)
     char *text = make_text(1000, 5);
     a.prompt = text;
     pthread_create(&t, NULL, run_thread, &a);
-    for (t0 = now_ms(); !rkllm_is_running(h) && now_ms() - t0 < 5000;) /* until the thread's run has begun */
+    for (t0 = now_ms(); !rkllm_is_running(h) && now_ms() - t0 < 5000;) { /* until the thread's run has begun */
         sched_yield();
+    }
     t0 = now_ms();
     rkllm_abort(h);
     pthread_join(t, NULL);
@@ -77,8 +79,9 @@ static void check_abort(const char *tiny)
 static void check_async(const char *tiny)
 {
     LLMHandle h = open_handle(tiny, &(HandleOpts){2048, -1, 1, 0.8f, 1}, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c, d;
     collector_init(&c);
     collector_init(&d);
@@ -112,8 +115,9 @@ static void check_concurrent(const char *tiny)
 {
     LLMHandle h1 = open_handle(tiny, &(HandleOpts){2048, 200, 1, 0.8f, 1}, NULL);
     LLMHandle h2 = open_handle(tiny, &(HandleOpts){2048, 200, 1, 0.8f, 1}, NULL);
-    if (!h1 || !h2)
+    if (!h1 || !h2) {
         return;
+    }
     Collector s1, s2, p1, p2;
     collector_init(&s1);
     collector_init(&s2);
@@ -142,8 +146,9 @@ static void check_concurrent(const char *tiny)
 static void check_pacing(const char *tiny)
 {
     LLMHandle h = open_handle(tiny, &(HandleOpts){2048, 6, 1, 0.8f, 1}, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c;
     collector_init(&c);
     rkllm_set_chat_template(h, "", "", "");
@@ -174,8 +179,9 @@ static void check_pacing(const char *tiny)
 static void check_stall(const char *tiny)
 {
     LLMHandle h = open_handle(tiny, &(HandleOpts){2048, -1, 1, 0.8f, 1}, NULL);
-    if (!h)
+    if (!h) {
         return;
+    }
     Collector c;
     collector_init(&c);
     rkllm_sim_set_option(h, "stall_after_tokens", "3");

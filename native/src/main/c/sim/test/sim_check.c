@@ -55,30 +55,36 @@ void collector_destroy(Collector *c)
 int check_callback(RKLLMResult *r, void *userdata, LLMCallState state)
 {
     Collector *c = userdata;
-    if (!c)
+    if (!c) {
         return 0;
+    }
     int rc = 0, abort_now = 0;
     pthread_mutex_lock(&c->mu);
-    if (c->n_finish || c->n_error)
+    if (c->n_finish || c->n_error) {
         c->after_end++;
+    }
     if (state == RKLLM_RUN_NORMAL || state == RKLLM_RUN_WAITING) {
         size_t l = r->text ? strlen(r->text) : 0;
-        if (r->token_id < 256 && (l != 1 || (unsigned char)r->text[0] != (unsigned)r->token_id))
+        if (r->token_id < 256 && (l != 1 || (unsigned char)r->text[0] != (unsigned)r->token_id)) {
             c->bad_text++;
+        }
         if (c->len + l <= COLLECT_MAX_BYTES) {
             memcpy(c->text + c->len, r->text, l);
             c->len += l;
             c->text[c->len] = '\0';
         }
-        if (c->n_tokens < COLLECT_MAX_TOKENS)
+        if (c->n_tokens < COLLECT_MAX_TOKENS) {
             c->tokens[c->n_tokens] = r->token_id;
+        }
         c->n_tokens++;
-        if (state == RKLLM_RUN_WAITING)
+        if (state == RKLLM_RUN_WAITING) {
             c->n_waiting++;
-        else
+        } else {
             c->n_normal++;
-        if (c->report_fd > 0 && write(c->report_fd, "t", 1) != 1)
+        }
+        if (c->report_fd > 0 && write(c->report_fd, "t", 1) != 1) {
             c->report_fd = 0;
+        }
         rc = c->pause_at && c->n_tokens == c->pause_at;
         abort_now = c->abort_at && c->n_tokens == c->abort_at;
     } else if (state == RKLLM_RUN_FINISH) {
@@ -90,8 +96,9 @@ int check_callback(RKLLMResult *r, void *userdata, LLMCallState state)
     }
     pthread_cond_broadcast(&c->cv);
     pthread_mutex_unlock(&c->mu);
-    if (abort_now)
+    if (abort_now) {
         rkllm_abort(c->handle);
+    }
     return rc;
 }
 
@@ -107,9 +114,11 @@ static int wait_until(Collector *c, int n, double timeout_ms)
     }
     pthread_mutex_lock(&c->mu);
     int ok;
-    while (!(ok = c->n_finish || c->n_error || (n > 0 && c->n_tokens >= n)))
-        if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT)
+    while (!(ok = c->n_finish || c->n_error || (n > 0 && c->n_tokens >= n))) {
+        if (pthread_cond_timedwait(&c->cv, &c->mu, &ts) == ETIMEDOUT) {
             break;
+        }
+    }
     ok = c->n_finish || c->n_error || (n > 0 && c->n_tokens >= n);
     pthread_mutex_unlock(&c->mu);
     return ok;
@@ -143,8 +152,9 @@ const char *work_file(const char *name)
 
 static void put32(unsigned char *p, uint32_t v)
 {
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 4; i++) {
         p[i] = (unsigned char)(v >> (8 * i));
+    }
 }
 
 int write_model(const char *path, uint32_t d, uint32_t layers, uint32_t heads, uint32_t ff, uint32_t ctx,
@@ -153,14 +163,16 @@ int write_model(const char *path, uint32_t d, uint32_t layers, uint32_t heads, u
     unsigned char b[76] = {0};
     memcpy(b, "NPFSIM01", 8);
     uint32_t v[7] = {1, 259, d, layers, heads, ff, ctx};
-    for (int i = 0; i < 7; i++)
+    for (int i = 0; i < 7; i++) {
         put32(b + 8 + 4 * i, v[i]);
+    }
     put32(b + 36, (uint32_t)seed);
     put32(b + 40, (uint32_t)(seed >> 32));
     memcpy(b + 44, "check", 5);
     FILE *f = fopen(path, "wb");
-    if (!f)
+    if (!f) {
         return -1;
+    }
     size_t n = fwrite(b, 1, sizeof b, f);
     return fclose(f) == 0 && n == sizeof b ? 0 : -1;
 }
@@ -247,13 +259,16 @@ char *make_text(size_t n, unsigned seed)
     while (s && at < n) {
         x = x * 1103515245u + 12345u;
         const char *w = words[(x >> 16) % (sizeof words / sizeof words[0])];
-        for (size_t i = 0; w[i] && at < n; i++)
+        for (size_t i = 0; w[i] && at < n; i++) {
             s[at++] = w[i];
-        if (at < n)
+        }
+        if (at < n) {
             s[at++] = ' ';
+        }
     }
-    if (s)
+    if (s) {
         s[n] = '\0';
+    }
     return s;
 }
 
@@ -268,12 +283,15 @@ int utf8_valid(const char *s, size_t n)
                   : (b >= 0xE0 && b <= 0xEF) ? 3
                   : (b >= 0xF0 && b <= 0xF4) ? 4
                                              : 0;
-        if (!len || i + (size_t)len > n)
+        if (!len || i + (size_t)len > n) {
             return 0;
+        }
         unsigned lo = b == 0xE0 ? 0xA0 : b == 0xF0 ? 0x90 : 0x80, hi = b == 0xED ? 0x9F : b == 0xF4 ? 0x8F : 0xBF;
-        for (int k = 1; k < len; k++, lo = 0x80, hi = 0xBF)
-            if (p[i + k] < lo || p[i + k] > hi)
+        for (int k = 1; k < len; k++, lo = 0x80, hi = 0xBF) {
+            if (p[i + k] < lo || p[i + k] > hi) {
                 return 0;
+            }
+        }
         i += (size_t)len;
     }
     return 1;
@@ -288,8 +306,9 @@ int kv_size(LLMHandle h)
 int file_bytes(const char *path, unsigned char **out, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
+    if (!f) {
         return -1;
+    }
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
