@@ -4,6 +4,7 @@ import dev.npufleet.broker.EmbeddedKafka;
 import dev.npufleet.nativebridge.SimModelSpec;
 import dev.npufleet.nativebridge.SimModels;
 import dev.npufleet.protocol.Topics;
+import dev.npufleet.protocol.config.DefaultModel;
 import dev.npufleet.protocol.kafka.TopicSetup;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,7 +31,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * starting. Start from one thread; close, {@link #killWorker} and {@link #addWorker} from any.
  */
 public final class LocalFleet implements AutoCloseable {
-    public static final String MODEL = "qwen3-0.6b-sim";
+    public static final String MODEL = DefaultModel.ID;
 
     /**
      * @param board simulator pacing: {@code rk3588}, {@code rk3576}, or {@code none} for full speed

@@ -7,6 +7,10 @@ import dev.npufleet.protocol.kafka.TopicSetup;
 import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import dev.npufleet.worker.cache.CacheStore;
+import dev.npufleet.worker.cache.CacheSweeper;
+import dev.npufleet.worker.config.CacheConfig;
+import dev.npufleet.worker.config.IdentityConfig;
+import dev.npufleet.worker.config.LoopConfig;
 import dev.npufleet.worker.cache.PromptCaches;
 import dev.npufleet.worker.engine.Engines;
 import dev.npufleet.worker.engine.InferenceEngine;
@@ -57,6 +61,8 @@ public final class Worker implements AutoCloseable {
     private static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(5);
 
     private final WorkerConfig config;
+    private final IdentityConfig id;
+    private final KafkaClients clients;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final AtomicBoolean cleaned = new AtomicBoolean();
@@ -74,11 +80,13 @@ public final class Worker implements AutoCloseable {
 
     private Worker(WorkerConfig config) {
         this.config = config;
+        this.id = config.identity();
+        this.clients = new KafkaClients(config.kafka(), id.workerId(), id.model(), config.loop());
     }
 
     /** Starts a worker on the RKLLM runtime (or simulator) that {@code config} names. */
     public static Worker start(WorkerConfig config) {
-        return start(config, Engines::open);
+        return start(config, c -> Engines.open(c.runtime(), c.identity().stateDir()));
     }
 
     /**
@@ -100,74 +108,90 @@ public final class Worker implements AutoCloseable {
     }
 
     private void startAll(Function<WorkerConfig, InferenceEngine> engines) {
-        LOG.atInfo().addKeyValue("board", config.workerId()).log("Starting worker: {}", config.describe());
-        Topics topics = new Topics(config.topicPrefix());
+        LOG.atInfo().addKeyValue("board", id.workerId()).log("Starting worker: {}", config.describe());
+        Topics topics = config.kafka().topics();
         ensureTopics(topics);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         resources.push(registry::close);
-        WorkerMetrics metrics = new WorkerMetrics(registry, config.workerId(), config.model());
+        WorkerMetrics metrics = new WorkerMetrics(registry, id.workerId(), id.model());
         engine = engines.apply(config);
         resources.push(engine);
-        store = CacheStore.open(config.cacheDir(), config.cacheMaxBytes(), config.autoCacheMax(), Clock.systemUTC(),
-                stateChanged);
-        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
+        openCaches();
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(clients.producer());
         resources.push(() -> producer.close(CLIENT_CLOSE));
         KafkaEventSink sink = new KafkaEventSink(producer, metrics);
         slot = new SlotControl(engine::abort, 10_000, stateChanged);
         CatchUpRequests catchUp = new CatchUpRequests();
-        CacheDefinitionView view = new CacheDefinitionView(config.model(), store, Clock.systemUTC(), catchUp::request);
+        CacheDefinitionView view = new CacheDefinitionView(id.model(), store, Clock.systemUTC(), catchUp::request);
         startSideChannel(topics, view, catchUp);
-        PromptCaches caches = new PromptCaches(store, engine);
-        ChatTemplate template = ChatTemplate.named(config.chatTemplate());
-        AutoCaches autoCaches = new AutoCaches(caches, template, config.autoCacheAfter(), config.autoCacheWindow(),
-                Clock.systemUTC());
-        KafkaJobHistory history = new KafkaJobHistory(
-                () -> new KafkaConsumer<>(KafkaClients.historyConsumer(config)), HISTORY_TIMEOUT);
-        resources.push(history::close); // after the job thread, its only user, has stopped
-        JobServices services = new JobServices(config.workerId(), config.model(), sink, engine, caches, autoCaches,
-                view, template, slot,
-                new PoisonMarker(config.stateDir()), new DeadLetters(sink, topics.dlq(), config.workerId()), metrics,
-                stats, config.maxNewTokens(), config.maxAttempts(), config.cacheLookupWait(), Clock.systemUTC(),
-                history, config.rerun());
-        JobExecutor executor = new JobExecutor(services);
+        JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics));
         resources.push(() -> executor.close(ABORT_GRACE.toMillis()));
-        loop = new JobLoop(new KafkaConsumer<>(KafkaClients.jobConsumer(config)), executor,
-                new JobLoop.Settings(topics.jobs(config.model()), Duration.ofSeconds(1), config.drainTimeout(),
-                        config.heartbeat(), ABORT_GRACE, CLIENT_CLOSE), stats, metrics);
+        loop = new JobLoop(new KafkaConsumer<>(clients.jobConsumer()), executor,
+                new JobLoop.Settings(topics.jobs(id.model()), Duration.ofSeconds(1), config.loop().drainTimeout(),
+                        config.loop().heartbeat(), ABORT_GRACE, CLIENT_CLOSE), stats, metrics);
         metrics.gauges(() -> queueDepth(), () -> slot.currentJobId() == null ? 0 : 1, store::totalBytes);
-        status = new StatusPublisher(sink, topics.workers(), config.workerId(), this::status,
-                config.statusMinInterval());
-        status.start(config.heartbeat());
-        resources.push(status);
-        if (config.metricsPort() > 0) {
-            resources.push(MetricsServer.start(config.metricsPort(), registry, this::healthy));
-        }
+        startStatus(topics, sink, registry);
         if (side.failure() != null) {
             throw new IllegalStateException("the control/caches consumer failed during start-up", side.failure());
         }
-        loopThread = new Thread(this::runLoop, "npu-jobs-" + config.workerId());
+        loopThread = new Thread(this::runLoop, "npu-jobs-" + id.workerId());
         loopThread.start();
-        LOG.atInfo().addKeyValue("board", config.workerId()).addKeyValue("model", config.model())
+        LOG.atInfo().addKeyValue("board", id.workerId()).addKeyValue("model", id.model())
                 .log("Worker started: runtime {} (ABI {}), jobs from {}", engine.identity().runtime(),
-                        engine.identity().abi(), topics.jobs(config.model()));
+                        engine.identity().abi(), topics.jobs(id.model()));
+    }
+
+    /** The cache store, and its time-to-live sweep on the heartbeat's cadence. */
+    private void openCaches() {
+        CacheConfig c = config.cache();
+        store = CacheStore.open(c.dir(), c.maxBytes(), c.autoMax(), Clock.systemUTC(), stateChanged);
+        resources.push(CacheSweeper.start(store, id.workerId(), config.loop().heartbeat()));
+    }
+
+    private JobServices jobServices(Topics topics, KafkaEventSink sink, CacheDefinitionView view,
+            WorkerMetrics metrics) {
+        PromptCaches caches = new PromptCaches(store, engine);
+        ChatTemplate template = ChatTemplate.named(config.runtime().chatTemplate());
+        CacheConfig c = config.cache();
+        AutoCaches autoCaches = new AutoCaches(caches, template, c.autoAfter(), c.autoWindow(), Clock.systemUTC());
+        KafkaJobHistory history = new KafkaJobHistory(() -> new KafkaConsumer<>(clients.historyConsumer()),
+                HISTORY_TIMEOUT);
+        resources.push(history::close); // after the job thread, its only user, has stopped
+        return new JobServices(id,
+                new JobServices.Output(sink, new DeadLetters(sink, topics.dlq(), id.workerId()), history,
+                        new PoisonMarker(id.stateDir())),
+                new JobServices.Prompting(engine, caches, autoCaches, view, template),
+                new JobServices.Tracking(slot, metrics, stats, Clock.systemUTC()),
+                new JobServices.Limits(config.runtime().maxNewTokens(), config.jobs().maxAttempts(), c.lookupWait(),
+                        config.jobs().rerun()));
+    }
+
+    private void startStatus(Topics topics, KafkaEventSink sink, PrometheusMeterRegistry registry) {
+        LoopConfig l = config.loop();
+        status = new StatusPublisher(sink, topics.workers(), id.workerId(), this::status, l.statusMinInterval());
+        status.start(l.heartbeat());
+        resources.push(status);
+        if (l.metricsPort() > 0) {
+            resources.push(MetricsServer.start(l.metricsPort(), registry, this::healthy));
+        }
     }
 
     private void ensureTopics(Topics topics) {
         TopicSetup d = TopicSetup.defaults(topics);
-        try (Admin admin = Admin.create(KafkaClients.admin(config))) {
-            new TopicSetup(topics, config.jobPartitions(), d.eventPartitions(), d.replicationFactor(),
-                    d.jobRetention(), d.eventRetention()).ensure(admin, List.of(config.model()), Duration.ofSeconds(30));
+        try (Admin admin = Admin.create(clients.admin())) {
+            new TopicSetup(topics, config.jobs().partitions(), d.eventPartitions(), d.replicationFactor(),
+                    d.jobRetention(), d.eventRetention()).ensure(admin, List.of(id.model()), Duration.ofSeconds(30));
         }
     }
 
     private void startSideChannel(Topics topics, CacheDefinitionView view, CatchUpRequests catchUp) {
-        side = new SideChannelLoop(new KafkaConsumer<>(KafkaClients.sideConsumer(config)), topics, slot::cancel, view,
-                catchUp, Duration.ofSeconds(1), config.cancelLookback(), error -> {
+        side = new SideChannelLoop(new KafkaConsumer<>(clients.sideConsumer()), topics, slot::cancel, view,
+                catchUp, Duration.ofSeconds(1), config.jobs().cancelLookback(), error -> {
                     if (loop != null) {
                         loop.requestClose();
                     }
                 });
-        Thread t = new Thread(side, "npu-side-" + config.workerId());
+        Thread t = new Thread(side, "npu-side-" + id.workerId());
         t.setDaemon(true);
         t.start();
         resources.push(side);
@@ -188,7 +212,7 @@ public final class Worker implements AutoCloseable {
         } finally {
             closeResources();
             terminated.countDown();
-            LOG.atInfo().addKeyValue("board", config.workerId()).log("Worker stopped{}",
+            LOG.atInfo().addKeyValue("board", id.workerId()).log("Worker stopped{}",
                     failure() == null ? "" : " after a failure: " + failure());
         }
     }
@@ -208,7 +232,6 @@ public final class Worker implements AutoCloseable {
 
     /** The worker's status, as its heartbeat publishes it. Any thread. */
     public WorkerStatus status() {
-        store.sweepExpired(); // the heartbeat doubles as the TTL sweeper
         JobLoop.State loopState = loop.state();
         String current = slot.currentJobId();
         WorkerStatus.State state = loopState != JobLoop.State.RUNNING ? WorkerStatus.State.DRAINING
@@ -216,10 +239,10 @@ public final class Worker implements AutoCloseable {
         List<WorkerStatus.CacheHolding> caches = store.entries().stream()
                 .map(m -> new WorkerStatus.CacheHolding(m.name(), m.revision(), m.sizeBytes(), m.hits(), m.lastUsedAt()))
                 .toList();
-        return new WorkerStatus(Protocol.VERSION, config.workerId(), config.model(), engine.identity().runtime(),
+        return new WorkerStatus(Protocol.VERSION, id.workerId(), id.model(), engine.identity().runtime(),
                 engine.identity().abi(), state, stats.partitions(), caches, queueDepth(), current,
-                stats.prefillTokensPerSecond(), stats.decodeTokensPerSecond(), config.capacity(), stats.jobsDone(),
-                config.heartbeat().toMillis(), startedAt, System.currentTimeMillis());
+                stats.prefillTokensPerSecond(), stats.decodeTokensPerSecond(), id.capacity(), stats.jobsDone(),
+                config.loop().heartbeat().toMillis(), startedAt, System.currentTimeMillis());
     }
 
     private void requestStatus() {
@@ -238,7 +261,7 @@ public final class Worker implements AutoCloseable {
     }
 
     public String workerId() {
-        return config.workerId();
+        return id.workerId();
     }
 
     /** Waits until the worker has stopped (closed, or failed: see {@link #failure()}). */

@@ -36,10 +36,10 @@ class Abi12IT {
         WorkerConfig config = TestWorkers.config(broker.bootstrapServers(), prefix, "board-12", state,
                 Map.of("NPUFLEET_RKLLM_ABI", "1.2"));
         try (Worker worker = Worker.start(config); KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
-            Job job = new Job(Protocol.VERSION, JobIds.newId(), config.model(), JobKind.COMPLETION, null,
+            Job job = new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), JobKind.COMPLETION, null,
                     "Tell me a long story about boats", null, Jobs.greedy(5), topics.events(),
                     System.currentTimeMillis(), 0);
-            probe.send(topics.jobs(config.model()), job.id(), job);
+            probe.send(topics.jobs(config.identity().model()), job.id(), job);
 
             Event last = probe.awaitLast(job.id());
 

@@ -65,12 +65,12 @@ class AutoCacheIT {
 
         Event run(Job job) {
             // keyed like a gateway keys it
-            probe.send(topics.jobs(config.model()), RoutingKeys.forJob(job), job);
+            probe.send(topics.jobs(config.identity().model()), RoutingKeys.forJob(job), job);
             return probe.awaitLast(job.id());
         }
 
         Job chat(String system, String user) {
-            return new Job(Protocol.VERSION, JobIds.newId(), config.model(), JobKind.CHAT,
+            return new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), JobKind.CHAT,
                     List.of(ChatMessage.system(system), ChatMessage.user(user)), null, null, Jobs.greedy(16),
                     topics.events(), System.currentTimeMillis(), 0);
         }
@@ -83,11 +83,11 @@ class AutoCacheIT {
         }
 
         WorkerStatus status() {
-            return probe.status(config.workerId());
+            return probe.status(config.identity().workerId());
         }
 
         List<String> cacheFiles() {
-            try (Stream<Path> files = Files.list(config.cacheDir())) {
+            try (Stream<Path> files = Files.list(config.cache().dir())) {
                 return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".kvcache")).toList();
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -142,7 +142,7 @@ class AutoCacheIT {
         assertThat(on.text(third)).isNotEmpty().isEqualTo(on.text(first));
 
         // And the status lists the cache under the hash of the jobs' routing key
-        String hash = RoutingKeys.forJob(firstJob).substring((on.config().model() + "/sys:").length());
+        String hash = RoutingKeys.forJob(firstJob).substring((on.config().identity().model() + "/sys:").length());
         assertThat(hash).matches("[0-9a-f]{16}");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(on.status().caches())
                 .anySatisfy(h -> {
@@ -158,7 +158,7 @@ class AutoCacheIT {
         Event once = on.run(job);
 
         assertThat(once.usage().cachedTokens()).isZero();
-        String name = "auto-" + RoutingKeys.forJob(job).substring((on.config().model() + "/sys:").length());
+        String name = "auto-" + RoutingKeys.forJob(job).substring((on.config().identity().model() + "/sys:").length());
         await().atMost(Duration.ofSeconds(10)).until(() -> on.status().jobsDone() >= 1);
         assertThat(on.status().caches()).noneMatch(h -> h.name().equals(name));
         assertThat(on.cacheFiles()).noneMatch(f -> f.startsWith(name + "@"));

@@ -76,7 +76,7 @@ class CacheIT {
     @Test
     void shouldAnswerTheSameWithTheCacheAsWithoutAndCountThePrefixAsCached() {
         // Given a cache holding the system prompt
-        CacheDefinition cache = Jobs.chatCache(config.model(), "acme", "r1", SYSTEM);
+        CacheDefinition cache = Jobs.chatCache(config.identity().model(), "acme", "r1", SYSTEM);
 
         // When the same question runs without the cache, then twice with it
         Event plain = run(chat(null, List.of(ChatMessage.system(SYSTEM), ChatMessage.user("How do I reset?"))));
@@ -100,14 +100,14 @@ class CacheIT {
     @Test
     void shouldRebuildAFileTheRuntimeRefuses() throws IOException {
         // Given a built cache that is not the loaded one
-        CacheDefinition broken = Jobs.chatCache(config.model(), "broken", "r1", SYSTEM + " Broken edition.");
-        CacheDefinition other = Jobs.chatCache(config.model(), "other", "r1", "Another system prompt.");
+        CacheDefinition broken = Jobs.chatCache(config.identity().model(), "broken", "r1", SYSTEM + " Broken edition.");
+        CacheDefinition other = Jobs.chatCache(config.identity().model(), "other", "r1", "Another system prompt.");
         Event reference = run(chat(broken, List.of(ChatMessage.user("Hi"))));
         run(chat(other, List.of(ChatMessage.user("Hi"))));
         CacheManifest before = manifest("broken").orElseThrow();
 
         // When its file is damaged (same size) and a job uses it
-        Path file = config.cacheDir().resolve(before.file());
+        Path file = config.cache().dir().resolve(before.file());
         byte[] bytes = Files.readAllBytes(file);
         for (int i = bytes.length / 2; i < bytes.length / 2 + 64; i++) {
             bytes[i] ^= 0x5A;
@@ -129,11 +129,11 @@ class CacheIT {
     @Test
     void shouldRebuildWhenTheDefinitionChangedUnderTheSameRevision() {
         // Given a file built for one prefix
-        run(chat(Jobs.chatCache(config.model(), "drift", "r1", "Version one."), List.of(ChatMessage.user("Hi"))));
+        run(chat(Jobs.chatCache(config.identity().model(), "drift", "r1", "Version one."), List.of(ChatMessage.user("Hi"))));
         String firstHash = manifest("drift").orElseThrow().fingerprint().prefixHash();
 
         // When a job carries another prefix under the same name and revision
-        CacheDefinition changed = Jobs.chatCache(config.model(), "drift", "r1", "Version two, longer.");
+        CacheDefinition changed = Jobs.chatCache(config.identity().model(), "drift", "r1", "Version two, longer.");
         Event cached = run(chat(changed, List.of(ChatMessage.user("Hi"))));
         Event plain = run(chat(null, List.of(ChatMessage.system("Version two, longer."), ChatMessage.user("Hi"))));
 
@@ -145,7 +145,7 @@ class CacheIT {
     @Test
     void shouldResolveANamedCacheFromTheCachesTopicAndRemoveItsFileWhenDeleted() {
         // Given a definition published to the caches topic, and a Kafka-native build job naming only it
-        CacheDefinition def = Jobs.chatCache(config.model(), "kn", "r1", SYSTEM);
+        CacheDefinition def = Jobs.chatCache(config.identity().model(), "kn", "r1", SYSTEM);
         probe.send(topics.caches(), def.key(), def);
         Event built = run(byName(JobKind.CACHE_BUILD, "kn"));
         assertThat(built.cacheBuild().built()).isTrue();
@@ -163,7 +163,7 @@ class CacheIT {
                 .noneMatch(h -> h.name().equals("kn")));
 
         // And recreating the name builds the new revision, never serving the old file
-        CacheDefinition recreated = new CacheDefinition(config.model(), "kn", "r2", null,
+        CacheDefinition recreated = new CacheDefinition(config.identity().model(), "kn", "r2", null,
                 List.of(ChatMessage.system("A new prompt.")), false, 0, System.currentTimeMillis());
         probe.send(topics.caches(), recreated.key(), recreated);
         Event rebuilt = run(byName(JobKind.CACHE_BUILD, "kn"));
@@ -180,18 +180,18 @@ class CacheIT {
     }
 
     private static Job chat(CacheDefinition cache, List<ChatMessage> messages) {
-        return new Job(Protocol.VERSION, JobIds.newId(), config.model(), JobKind.CHAT, messages, null,
+        return new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), JobKind.CHAT, messages, null,
                 cache == null ? null : Job.CacheRef.of(cache), Jobs.greedy(16), topics.events(),
                 System.currentTimeMillis(), 0);
     }
 
     private static Job byName(JobKind kind, String name) {
-        return new Job(Protocol.VERSION, JobIds.newId(), config.model(), kind, List.of(ChatMessage.user("Hi")), null,
+        return new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), kind, List.of(ChatMessage.user("Hi")), null,
                 new Job.CacheRef(name, null), Jobs.greedy(16), topics.events(), System.currentTimeMillis(), 0);
     }
 
     private static Event run(Job job) {
-        probe.send(topics.jobs(config.model()), job.id(), job);
+        probe.send(topics.jobs(config.identity().model()), job.id(), job);
         return probe.awaitLast(job.id());
     }
 
@@ -203,7 +203,7 @@ class CacheIT {
 
     private static Optional<CacheManifest> manifest(String name) {
         List<CacheManifest> found = new ArrayList<>();
-        try (Stream<Path> files = Files.list(config.cacheDir())) {
+        try (Stream<Path> files = Files.list(config.cache().dir())) {
             for (Path p : files.filter(p -> p.getFileName().toString().startsWith(name + "@")
                     && p.toString().endsWith(".json")).toList()) {
                 found.add(JsonCodec.decode(Files.readAllBytes(p), CacheManifest.class));
@@ -215,7 +215,7 @@ class CacheIT {
     }
 
     private static List<Path> dataFiles(String name) {
-        try (Stream<Path> files = Files.list(config.cacheDir())) {
+        try (Stream<Path> files = Files.list(config.cache().dir())) {
             return files.filter(p -> p.getFileName().toString().startsWith(name + "@")).toList();
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -61,7 +61,7 @@ class LifecycleIT {
         first = Worker.start(config);
         probe = new KafkaProbe(broker.bootstrapServers(), topics);
         Job job = longJob(config, topics);
-        probe.send(topics.jobs(config.model()), job.id(), job);
+        probe.send(topics.jobs(config.identity().model()), job.id(), job);
         awaitFirstChunk(job);
 
         // When the client cancels it
@@ -73,7 +73,7 @@ class LifecycleIT {
         assertThat(last.finishReason()).isEqualTo("cancelled");
         assertThat(last.usage().completionTokens()).isLessThan(48);
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> probe.committed(KafkaClients.groupId(config), topics.jobs(config.model())) == 1);
+                .until(() -> probe.committed(KafkaClients.groupId(config.kafka(), config.identity().model()), topics.jobs(config.identity().model())) == 1);
     }
 
     @Test
@@ -85,7 +85,7 @@ class LifecycleIT {
         probe = new KafkaProbe(broker.bootstrapServers(), topics);
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.status("board-y") != null);
         Job job = longJob(config, topics);
-        probe.send(topics.jobs(config.model()), job.id(), job);
+        probe.send(topics.jobs(config.identity().model()), job.id(), job);
         awaitFirstChunk(job);
 
         // When the worker is closed while the job runs
@@ -93,7 +93,7 @@ class LifecycleIT {
 
         // Then the job was finished (not aborted), committed, and the worker's status tombstoned
         assertThat(probe.awaitLast(job.id()).finishReason()).isIn("stop", "length");
-        assertThat(probe.committed(KafkaClients.groupId(config), topics.jobs(config.model()))).isEqualTo(1);
+        assertThat(probe.committed(KafkaClients.groupId(config.kafka(), config.identity().model()), topics.jobs(config.identity().model()))).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> probe.tombstoned("board-y"));
     }
 
@@ -107,14 +107,14 @@ class LifecycleIT {
         first = Worker.start(a);
         probe = new KafkaProbe(broker.bootstrapServers(), topics);
         Job job = longJob(a, topics);
-        probe.send(topics.jobs(a.model()), job.id(), job);
+        probe.send(topics.jobs(a.identity().model()), job.id(), job);
         awaitFirstChunk(job);
 
         // When it shuts down: the job is aborted, not committed
         CompletableFuture.runAsync(first::close).get();
         List<Event> fromA = probe.events(job.id());
         assertThat(fromA).extracting(Event::type).doesNotContain(EventType.FINISH);
-        assertThat(probe.committed(KafkaClients.groupId(a), topics.jobs(a.model()))).isZero();
+        assertThat(probe.committed(KafkaClients.groupId(a.kafka(), a.identity().model()), topics.jobs(a.identity().model()))).isZero();
 
         // Then the next worker of the group runs it again, and every chunk A sent is part of B's answer
         second = Worker.start(config(broker, prefix, "board-b", "0", "3000"));
@@ -141,7 +141,7 @@ class LifecycleIT {
     private static Job longJob(WorkerConfig config, Topics topics) {
         // Sampled with a seed (not greedy), so that the same text on a re-run shows the seed was used
         GenerationParams params = new GenerationParams(48, 0.8, 0.95, 40, 1234L, List.of(), null, null, null);
-        return new Job(Protocol.VERSION, JobIds.newId(), config.model(), JobKind.COMPLETION, null,
+        return new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), JobKind.COMPLETION, null,
                 "Tell me about the sea", null, params, topics.events(), System.currentTimeMillis(), 0);
     }
 

@@ -45,7 +45,7 @@ class RerunIT {
         Map<String, String> env = Map.of("NPUFLEET_RERUN", "continue", "NPUFLEET_MAX_CONTEXT", "512");
         WorkerConfig first = TestWorkers.config(broker.bootstrapServers(), prefix, "board-a", state.resolve("a"), env);
         WorkerConfig second = TestWorkers.config(broker.bootstrapServers(), prefix, "board-b", state.resolve("b"), env);
-        String jobs = topics.jobs(first.model());
+        String jobs = topics.jobs(first.identity().model());
         Worker firstWorker = Worker.start(first); // creates the topics the probe reads
         try (KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
             // Given the answer a greedy chat job gets when nothing goes wrong
@@ -91,7 +91,7 @@ class RerunIT {
                 assertThat(end.usage().promptTokens()).isEqualTo(referenceEnd.usage().promptTokens());
 
                 // And the answered job is committed past without running again
-                String group = KafkaClients.groupId(second);
+                String group = KafkaClients.groupId(second.kafka(), second.identity().model());
                 await().atMost(Duration.ofSeconds(20)).until(() -> probe.committed(group, jobs) == 3);
                 assertThat(probe.events(answered.id())).extracting(Event::worker).containsOnly("board-gone");
             }
@@ -104,7 +104,7 @@ class RerunIT {
         Topics topics = new Topics(prefix);
         WorkerConfig first = TestWorkers.config(broker.bootstrapServers(), prefix, "board-a", state.resolve("a"),
                 Map.of());
-        String jobs = topics.jobs(first.model());
+        String jobs = topics.jobs(first.identity().model());
         Worker firstWorker = Worker.start(first); // creates the topics
         try (KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
             firstWorker.close();

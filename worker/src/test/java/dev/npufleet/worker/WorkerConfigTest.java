@@ -15,32 +15,32 @@ class WorkerConfigTest {
     void shouldApplyDefaultsForAnEmptyEnvironment() {
         WorkerConfig c = WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "board-1"));
 
-        assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(c.model()).isEqualTo("qwen3-0.6b-sim");
-        assertThat(c.usesSimulator()).isTrue();
-        assertThat(c.simModelPreset()).isEqualTo("demo");
-        assertThat(c.rkllmAbi()).isEqualTo("1.3.0");
-        assertThat(c.topicPrefix()).isEmpty();
-        assertThat(c.stateDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".npufleet", "worker", "board-1"));
-        assertThat(c.cacheDir()).isEqualTo(c.stateDir().resolve("caches"));
-        assertThat(c.modelPath()).isEqualTo(c.stateDir().resolve("models/qwen3-0.6b-sim-demo.simmodel"));
-        assertThat(c.cacheMaxBytes()).isEqualTo(2L << 30);
-        assertThat(c.maxContext()).isEqualTo(4096);
-        assertThat(c.maxNewTokens()).isEqualTo(512);
-        assertThat(c.heartbeat()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(c.sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(c.staticMembership()).isTrue();
-        assertThat(c.capacity()).isEqualTo(1.0);
-        assertThat(c.maxAttempts()).isEqualTo(3);
-        assertThat(c.metricsPort()).isZero();
-        assertThat(c.jobPartitions()).isEqualTo(16);
-        assertThat(c.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.chatTemplate()).isEqualTo("chatml");
-        assertThat(c.autoCacheAfter()).isEqualTo(2);
-        assertThat(c.autoCacheWindow()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(c.autoCacheMax()).isEqualTo(8);
-        assertThat(c.statusMinInterval()).isEqualTo(Duration.ofMillis(200));
-        assertThat(c.kafkaOverrides()).isEmpty();
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(c.identity().model()).isEqualTo("qwen3-0.6b-sim");
+        assertThat(c.runtime().usesSimulator()).isTrue();
+        assertThat(c.runtime().simModelPreset()).isEqualTo("demo");
+        assertThat(c.runtime().abi()).isEqualTo("1.3.0");
+        assertThat(c.kafka().topicPrefix()).isEmpty();
+        assertThat(c.identity().stateDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".npufleet", "worker", "board-1"));
+        assertThat(c.cache().dir()).isEqualTo(c.identity().stateDir().resolve("caches"));
+        assertThat(c.runtime().modelPath()).isEqualTo(c.identity().stateDir().resolve("models/qwen3-0.6b-sim-demo.simmodel"));
+        assertThat(c.cache().maxBytes()).isEqualTo(2L << 30);
+        assertThat(c.runtime().maxContext()).isEqualTo(4096);
+        assertThat(c.runtime().maxNewTokens()).isEqualTo(512);
+        assertThat(c.loop().heartbeat()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.loop().sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.loop().staticMembership()).isTrue();
+        assertThat(c.identity().capacity()).isEqualTo(1.0);
+        assertThat(c.jobs().maxAttempts()).isEqualTo(3);
+        assertThat(c.loop().metricsPort()).isZero();
+        assertThat(c.jobs().partitions()).isEqualTo(16);
+        assertThat(c.loop().drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.runtime().chatTemplate()).isEqualTo("chatml");
+        assertThat(c.cache().autoAfter()).isEqualTo(2);
+        assertThat(c.cache().autoWindow()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.cache().autoMax()).isEqualTo(8);
+        assertThat(c.loop().statusMinInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(c.kafka().clientOverrides()).isEmpty();
     }
 
     @Test
@@ -73,38 +73,38 @@ class WorkerConfigTest {
                 Map.entry("NPUFLEET_STATUS_MIN_INTERVAL_MS", "100"),
                 Map.entry("NPUFLEET_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")));
 
-        assertThat(c.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
-        assertThat(c.workerId()).isEqualTo("rk-07");
-        assertThat(c.model()).isEqualTo("qwen3:0.6b");
-        assertThat(c.modelPath()).isEqualTo(Path.of("/models/q.rkllm"));
-        assertThat(c.usesSimulator()).isFalse();
-        assertThat(c.rkllmAbi()).isEqualTo("1.2.1");
-        assertThat(c.topicPrefix()).isEqualTo("staging.");
-        assertThat(c.stateDir()).isEqualTo(Path.of("/var/lib/npufleet"));
-        assertThat(c.cacheDir()).isEqualTo(Path.of("/data/caches"));
-        assertThat(c.cacheMaxBytes()).isEqualTo(512L << 20);
-        assertThat(c.maxContext()).isEqualTo(2048);
-        assertThat(c.maxNewTokens()).isEqualTo(64);
-        assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.sessionTimeout()).isEqualTo(Duration.ofMillis(6000));
-        assertThat(c.staticMembership()).isFalse();
-        assertThat(c.capacity()).isEqualTo(0.5);
-        assertThat(c.maxAttempts()).isEqualTo(5);
-        assertThat(c.metricsPort()).isEqualTo(9464);
-        assertThat(c.jobPartitions()).isEqualTo(4);
-        assertThat(c.drainTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(c.cacheLookupWait()).isEqualTo(Duration.ofMillis(300));
-        assertThat(c.autoCacheAfter()).isEqualTo(3);
-        assertThat(c.autoCacheWindow()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(c.autoCacheMax()).isEqualTo(4);
-        assertThat(c.statusMinInterval()).isEqualTo(Duration.ofMillis(100));
-        assertThat(c.kafkaOverrides()).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(c.identity().workerId()).isEqualTo("rk-07");
+        assertThat(c.identity().model()).isEqualTo("qwen3:0.6b");
+        assertThat(c.runtime().modelPath()).isEqualTo(Path.of("/models/q.rkllm"));
+        assertThat(c.runtime().usesSimulator()).isFalse();
+        assertThat(c.runtime().abi()).isEqualTo("1.2.1");
+        assertThat(c.kafka().topicPrefix()).isEqualTo("staging.");
+        assertThat(c.identity().stateDir()).isEqualTo(Path.of("/var/lib/npufleet"));
+        assertThat(c.cache().dir()).isEqualTo(Path.of("/data/caches"));
+        assertThat(c.cache().maxBytes()).isEqualTo(512L << 20);
+        assertThat(c.runtime().maxContext()).isEqualTo(2048);
+        assertThat(c.runtime().maxNewTokens()).isEqualTo(64);
+        assertThat(c.loop().heartbeat()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.loop().sessionTimeout()).isEqualTo(Duration.ofMillis(6000));
+        assertThat(c.loop().staticMembership()).isFalse();
+        assertThat(c.identity().capacity()).isEqualTo(0.5);
+        assertThat(c.jobs().maxAttempts()).isEqualTo(5);
+        assertThat(c.loop().metricsPort()).isEqualTo(9464);
+        assertThat(c.jobs().partitions()).isEqualTo(4);
+        assertThat(c.loop().drainTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.cache().lookupWait()).isEqualTo(Duration.ofMillis(300));
+        assertThat(c.cache().autoAfter()).isEqualTo(3);
+        assertThat(c.cache().autoWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.cache().autoMax()).isEqualTo(4);
+        assertThat(c.loop().statusMinInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.kafka().clientOverrides()).containsEntry("security.protocol", "SASL_SSL");
     }
 
     @Test
     void shouldSwitchAutomaticCachesOffWithZeroAndRefuseANegativeCount() {
         assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_AUTO_CACHE_AFTER", "0"))
-                .autoCacheAfter()).isZero();
+                .cache().autoAfter()).isZero();
         assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_AUTO_CACHE_AFTER", "-1")))
                 .hasMessageContaining("NPUFLEET_AUTO_CACHE_AFTER");
         assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_AUTO_CACHE_MAX", "x")))
@@ -113,8 +113,8 @@ class WorkerConfigTest {
 
     @Test
     void shouldReadTheRerunModeAndRefuseAnUnknownOne() {
-        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).rerun()).isEqualTo(RerunMode.AUTO);
-        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_RERUN", "Continue")).rerun())
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).jobs().rerun()).isEqualTo(RerunMode.AUTO);
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_RERUN", "Continue")).jobs().rerun())
                 .isEqualTo(RerunMode.CONTINUE);
         assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_RERUN", "resume")))
                 .hasMessageContaining("auto, continue or replay");
@@ -122,17 +122,17 @@ class WorkerConfigTest {
 
     @Test
     void shouldReadTheCancelLookbackWithZeroForOff() {
-        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).cancelLookback()).hasHours(24);
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).jobs().cancelLookback()).hasHours(24);
         assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_CANCEL_LOOKBACK_MS", "0"))
-                .cancelLookback()).isZero();
+                .jobs().cancelLookback()).isZero();
         assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_CANCEL_LOOKBACK_MS", "60000"))
-                .cancelLookback()).hasMinutes(1);
+                .jobs().cancelLookback()).hasMinutes(1);
     }
 
     @Test
     void shouldFallBackToKafkaBootstrapServers() {
         WorkerConfig c = WorkerConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "broker:29092", "NPUFLEET_WORKER_ID", "b"));
-        assertThat(c.bootstrapServers()).isEqualTo("broker:29092");
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("broker:29092");
     }
 
     @Test

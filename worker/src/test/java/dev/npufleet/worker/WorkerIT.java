@@ -72,7 +72,7 @@ class WorkerIT {
         long committedBefore = committed();
 
         // When the worker takes it
-        probe.send(topics.jobs(config.model()), job.id(), job);
+        probe.send(topics.jobs(config.identity().model()), job.id(), job);
         List<Event> events = probe.awaitEnd(job.id());
 
         // Then STARTED, chunks with contiguous seq, and FINISH with the answer's length and usage
@@ -106,8 +106,8 @@ class WorkerIT {
         Job first = job("Once upon a time", new GenerationParams(20, 0.9, 0.95, 40, 7L, List.of(), null, null, null));
         Job again = new Job(first.v(), JobIds.newId(), first.model(), first.kind(), first.messages(), first.prompt(),
                 null, first.params(), first.replyTo(), first.createdAt(), 0);
-        probe.send(topics.jobs(config.model()), first.id(), first);
-        probe.send(topics.jobs(config.model()), again.id(), again);
+        probe.send(topics.jobs(config.identity().model()), first.id(), first);
+        probe.send(topics.jobs(config.identity().model()), again.id(), again);
 
         assertThat(text(probe.awaitEnd(again.id()))).isEqualTo(text(probe.awaitEnd(first.id())));
     }
@@ -115,7 +115,7 @@ class WorkerIT {
     @Test
     void shouldStopAtMaxTokensWithFinishReasonLength() {
         Job job = job("Write a long story about the sea.", Jobs.greedy(3));
-        probe.send(topics.jobs(config.model()), job.id(), job);
+        probe.send(topics.jobs(config.identity().model()), job.id(), job);
 
         Event finish = probe.awaitLast(job.id());
 
@@ -128,7 +128,7 @@ class WorkerIT {
     @Test
     void shouldReportAPromptTooLongForTheContextAsInvalidRequest() {
         Job job = job("x".repeat(600), Jobs.greedy(4)); // context is 512 in this class
-        probe.send(topics.jobs(config.model()), job.id(), job);
+        probe.send(topics.jobs(config.identity().model()), job.id(), job);
 
         Event last = probe.awaitLast(job.id());
 
@@ -139,16 +139,16 @@ class WorkerIT {
     @Test
     void shouldDeadLetterAMalformedRecordAndGoOn() {
         String marker = "garbage-" + JobIds.newId();
-        probe.sendRaw(topics.jobs(config.model()), "k", ("{" + marker).getBytes(StandardCharsets.UTF_8));
+        probe.sendRaw(topics.jobs(config.identity().model()), "k", ("{" + marker).getBytes(StandardCharsets.UTF_8));
         Job next = job("Hi", Jobs.greedy(4));
-        probe.send(topics.jobs(config.model()), next.id(), next);
+        probe.send(topics.jobs(config.identity().model()), next.id(), next);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> probe.deadLetters().stream()
                 .anyMatch(d -> d.payload() != null && d.payload().contains(marker)));
         assertThat(probe.deadLetters()).filteredOn(d -> d.payload().contains(marker)).singleElement()
                 .satisfies(d -> {
                     assertThat(d.reason()).contains("not a valid Job");
-                    assertThat(d.sourceTopic()).isEqualTo(topics.jobs(config.model()));
+                    assertThat(d.sourceTopic()).isEqualTo(topics.jobs(config.identity().model()));
                     assertThat(d.worker()).isEqualTo("board-a");
                 });
         assertThat(probe.awaitLast(next.id()).type()).isEqualTo(EventType.FINISH);
@@ -159,7 +159,7 @@ class WorkerIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             WorkerStatus s = probe.status("board-a");
             assertThat(s).isNotNull();
-            assertThat(s.model()).isEqualTo(config.model());
+            assertThat(s.model()).isEqualTo(config.identity().model());
             assertThat(s.runtime()).isEqualTo("rkllm-sim");
             assertThat(s.abi()).isEqualTo("1.3.0");
             assertThat(s.partitions()).containsExactlyInAnyOrder(0, 1);
@@ -169,10 +169,10 @@ class WorkerIT {
 
     @Test
     void shouldRenderChatJobsWithChatMl() {
-        Job job = new Job(Protocol.VERSION, JobIds.newId(), config.model(), JobKind.CHAT,
+        Job job = new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), JobKind.CHAT,
                 List.of(ChatMessage.system("You are terse."), ChatMessage.user("Hello")), null, null,
                 Jobs.greedy(8), topics.events(), System.currentTimeMillis(), 0);
-        probe.send(topics.jobs(config.model()), job.id(), job);
+        probe.send(topics.jobs(config.identity().model()), job.id(), job);
 
         Event finish = probe.awaitLast(job.id());
 
@@ -182,7 +182,7 @@ class WorkerIT {
     }
 
     static Job job(String prompt, GenerationParams params) {
-        Job job = new Job(Protocol.VERSION, JobIds.newId(), config.model(), JobKind.COMPLETION, null, prompt, null,
+        Job job = new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), JobKind.COMPLETION, null, prompt, null,
                 params, topics.events(), System.currentTimeMillis(), 0);
         return job;
     }
@@ -194,6 +194,6 @@ class WorkerIT {
     }
 
     private static long committed() {
-        return probe.committed(KafkaClients.groupId(config), topics.jobs(config.model()));
+        return probe.committed(KafkaClients.groupId(config.kafka(), config.identity().model()), topics.jobs(config.identity().model()));
     }
 }

@@ -1,5 +1,6 @@
 package dev.npufleet.launcher.bench;
 
+import dev.npufleet.protocol.config.DefaultModel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -25,7 +26,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--url", description = "Target gateway (custom scenario). Default: start a local fleet.")
     String url;
 
-    @Option(names = "--model", defaultValue = "qwen3-0.6b-sim", description = "Model id (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", defaultValue = DefaultModel.ID, description = "Model id (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--workers", defaultValue = "2", description = "Workers of the local fleet (default: ${DEFAULT-VALUE}).")

@@ -32,7 +32,8 @@ final class DirectBaseline {
         ChatTemplate template = ChatTemplate.named("chatml");
         List<RequestResult> results = new ArrayList<>();
         long wallStart = 0;
-        try (InferenceEngine engine = Engines.open(WorkerConfig.fromEnv(env(modelFile, board)))) {
+        WorkerConfig config = WorkerConfig.fromEnv(env(modelFile, board));
+        try (InferenceEngine engine = Engines.open(config.runtime(), config.identity().stateDir())) {
             for (int n = 0; n < warmup + requests; n++) {
                 if (n == warmup) {
                     wallStart = System.nanoTime();

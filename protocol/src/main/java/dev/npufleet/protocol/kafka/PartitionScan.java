@@ -34,9 +34,14 @@ public final class PartitionScan {
     }
 
     /** The topic's partition count; 0 when the topic does not exist (yet). */
-    public static int partitions(Consumer<String, byte[]> consumer, String topic, Duration timeout) {
+    public static int partitions(Consumer<?, ?> consumer, String topic, Duration timeout) {
+        return topicPartitions(consumer, topic, timeout).size();
+    }
+
+    /** The topic's partitions; none when the topic does not exist (yet). */
+    public static List<TopicPartition> topicPartitions(Consumer<?, ?> consumer, String topic, Duration timeout) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        return infos == null ? 0 : infos.size();
+        return infos == null ? List.of() : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     }
 
     public static long end(Consumer<String, byte[]> consumer, TopicPartition tp, Duration timeout) {

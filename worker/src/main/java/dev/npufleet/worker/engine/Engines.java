@@ -4,12 +4,12 @@ import dev.npufleet.nativebridge.AbiVersion;
 import dev.npufleet.nativebridge.NativeLibrary;
 import dev.npufleet.nativebridge.SamplingParams;
 import dev.npufleet.nativebridge.SessionConfig;
-import dev.npufleet.worker.WorkerConfig;
+import dev.npufleet.worker.config.RuntimeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Opens the engine a {@link WorkerConfig} describes: the bundled simulator (writing its model file
+ * Opens the engine a {@link RuntimeConfig} describes: the bundled simulator (writing its model file
  * when missing) or the runtime library at a path, with the model's and runtime's hashes for the
  * cache fingerprints. Start-up thread.
  */
@@ -19,10 +19,11 @@ public final class Engines {
     }
 
     /**
+     * @param stateDir where the runtime's and model's hashes are kept
      * @throws NpuLostException when the runtime or the model cannot be opened
      */
-    public static InferenceEngine open(WorkerConfig config) {
-        AbiVersion abi = AbiVersion.parse(config.rkllmAbi());
+    public static InferenceEngine open(RuntimeConfig config, Path stateDir) {
+        AbiVersion abi = AbiVersion.parse(config.abi());
         Path runtime;
         String runtimeName;
         try {
@@ -30,7 +31,7 @@ public final class Engines {
                 runtime = NativeLibrary.simulatorLibrary(abi);
                 runtimeName = EngineIdentity.SIMULATOR;
             } else {
-                runtime = Path.of(config.runtimeLibrary());
+                runtime = Path.of(config.library());
                 runtimeName = runtime.getFileName().toString();
             }
         } catch (RuntimeException | UnsatisfiedLinkError e) {
@@ -43,7 +44,7 @@ public final class Engines {
         if (!Files.isRegularFile(config.modelPath())) {
             throw new NpuLostException("model file " + config.modelPath() + " does not exist", null);
         }
-        FileHashes hashes = new FileHashes(config.stateDir());
+        FileHashes hashes = new FileHashes(stateDir);
         EngineIdentity identity = new EngineIdentity(runtimeName, abi == AbiVersion.V1_3_0 ? "1.3.0" : "1.2.x",
                 hashes.sha256(runtime), hashes.sha256(config.modelPath()));
         SessionConfig session = SessionConfig.of(runtime, abi, config.modelPath())

@@ -11,7 +11,6 @@ import dev.npufleet.worker.engine.EngineRequest;
 import dev.npufleet.worker.engine.EngineResult;
 import dev.npufleet.worker.engine.Sampling;
 import dev.npufleet.worker.engine.TokenListener;
-import dev.npufleet.worker.kafka.RecordOutcome;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import dev.npufleet.worker.prompt.PromptPlan;
 import dev.npufleet.worker.prompt.StopSequenceFilter;
@@ -58,29 +57,29 @@ final class GenerationRun implements TokenListener {
 
     /** Runs the job; returns the future of its last event, or ABANDONED when revoked or shut down. */
     CompletableFuture<RecordOutcome> run(CacheDefinition cache, long queueMs) {
-        PromptPlan plan = PromptPlan.of(job, cache, s.template());
+        PromptPlan plan = PromptPlan.of(job, cache, s.prompting().template());
         PromptCaches.Prepared prepared = null;
         if (cache != null) {
-            prepared = s.caches().use(cache, plan.prefix(), PromptPlan.templateIdOf(cache, s.template()));
+            prepared = s.prompting().caches().use(cache, plan.prefix(), PromptPlan.templateIdOf(cache, s.prompting().template()));
         } else {
-            Optional<AutoCaches.Applied> auto = s.autoCaches().apply(job, plan.full());
+            Optional<AutoCaches.Applied> auto = s.prompting().autoCaches().apply(job, plan.full());
             if (auto.isPresent()) {
                 plan = new PromptPlan(auto.get().prefix(), plan.full());
                 prepared = auto.get().prepared();
             } else {
-                s.caches().useNone();
+                s.prompting().caches().useNone();
             }
         }
         if (prepared != null && prepared.built()) {
-            s.metrics().cacheBuilt(prepared.buildMs());
+            s.tracking().metrics().cacheBuilt(prepared.buildMs());
         }
         if (control.aborted() && control.reason().abandonsJob()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
         }
-        int maxNew = (job.params().maxTokens() == null ? s.maxNewTokens()
-                : Math.min(job.params().maxTokens(), s.maxNewTokens())) - continued.tokens();
+        int maxNew = (job.params().maxTokens() == null ? s.limits().maxNewTokens()
+                : Math.min(job.params().maxTokens(), s.limits().maxNewTokens())) - continued.tokens();
         String prompt = plan.full() + continued.text();
-        EngineResult result = control.aborted() || maxNew <= 0 ? null : s.engine().run(
+        EngineResult result = control.aborted() || maxNew <= 0 ? null : s.prompting().engine().run(
                 new EngineRequest(prompt, maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null), this);
         AbortReason reason = control.reason();
         if (reason != null && reason.abandonsJob()) {
@@ -137,14 +136,14 @@ final class GenerationRun implements TokenListener {
         Timings timings = new Timings(queueMs, prepared == null ? 0 : prepared.buildMs(),
                 r == null ? 0 : r.prefillMs(), ttftMs, decodeRate, prefillRate, totalMs);
         record(usage, prepared, ttftMs, prefillRate, decodeRate, finishReason);
-        Event last = Event.finish(job.id(), s.workerId(), chunks.attempt(), chunks.length(), finishReason, usage,
+        Event last = Event.finish(job.id(), s.identity().workerId(), chunks.attempt(), chunks.length(), finishReason, usage,
                 timings, null);
         return chunks.finish(last).thenApply(v -> RecordOutcome.DONE);
     }
 
     private void record(Usage usage, PromptCaches.Prepared prepared, double ttftMs, double prefillRate,
             double decodeRate, String finishReason) {
-        WorkerMetrics m = s.metrics();
+        WorkerMetrics m = s.tracking().metrics();
         m.job("cancelled".equals(finishReason) ? WorkerMetrics.Outcome.CANCELLED : WorkerMetrics.Outcome.FINISHED);
         if (firstTokenNanos != 0) {
             m.ttft(ttftMs);
@@ -154,9 +153,9 @@ final class GenerationRun implements TokenListener {
         if (prepared != null) {
             m.cacheUse(usage.cacheHit());
         }
-        s.stats().jobDone(prefillRate, decodeRate);
-        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
-                .addKeyValue("model", s.model()).addKeyValue("partition", ctx.partition())
+        s.tracking().stats().jobDone(prefillRate, decodeRate);
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
+                .addKeyValue("model", s.identity().model()).addKeyValue("partition", ctx.partition())
                 .log("Job done ({}): {} prompt tokens ({} cached) at {} tok/s, {} generated at {} tok/s, TTFT {} ms{}",
                         finishReason, usage.promptTokens(), usage.cachedTokens(), Math.round(prefillRate),
                         usage.completionTokens(), Math.round(decodeRate), Math.round(ttftMs),

@@ -2,8 +2,6 @@ package dev.npufleet.worker.job;
 
 import dev.npufleet.protocol.ErrorInfo;
 import dev.npufleet.protocol.Job;
-import dev.npufleet.worker.kafka.RecordHandler;
-import dev.npufleet.worker.kafka.RecordOutcome;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -28,10 +26,10 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
 
     public JobExecutor(JobServices services) {
         this.s = services;
-        this.decoder = new JobDecoder(services.model());
+        this.decoder = new JobDecoder(services.identity().model());
         this.processor = new JobProcessor(services);
         this.jobThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "npu-slot-" + services.workerId());
+            Thread t = new Thread(r, "npu-slot-" + services.identity().workerId());
             t.setDaemon(true);
             return t;
         });
@@ -43,22 +41,22 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
                 record.timestamp(), mayHaveRun);
         JobDecoder.Decoded decoded = decoder.decode(record.value());
         if (decoded instanceof JobDecoder.Malformed bad) {
-            LOG.atWarn().addKeyValue("board", s.workerId()).addKeyValue("partition", ctx.partition())
+            LOG.atWarn().addKeyValue("board", s.identity().workerId()).addKeyValue("partition", ctx.partition())
                     .addKeyValue("offset", ctx.offset()).log("Dead-lettering a job record: {}", bad.reason());
-            s.metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
-            return s.deadLetters().send(ctx, record.value(), bad.reason(), bad.jobId(), bad.replyTo(),
+            s.tracking().metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
+            return s.output().deadLetters().send(ctx, record.value(), bad.reason(), bad.jobId(), bad.replyTo(),
                     ErrorInfo.of(bad.code(), bad.reason()), 1).thenApply(v -> RecordOutcome.DONE);
         }
         Job job = ((JobDecoder.Valid) decoded).job();
-        RunControl control = s.slot().admit(job.id());
+        RunControl control = s.tracking().slot().admit(job.id());
         return CompletableFuture.supplyAsync(() -> processor.process(job, ctx, control, record.value()), jobThread)
                 .thenCompose(f -> f)
-                .whenComplete((outcome, error) -> s.slot().release(control));
+                .whenComplete((outcome, error) -> s.tracking().slot().release(control));
     }
 
     @Override
     public void abortRunning(AbortReason reason) {
-        s.slot().abortCurrent(reason);
+        s.tracking().slot().abortCurrent(reason);
     }
 
     /** Stops the job thread, waiting up to {@code millis} for a running job to return. */
@@ -66,7 +64,7 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
         jobThread.shutdown();
         try {
             if (!jobThread.awaitTermination(millis, TimeUnit.MILLISECONDS)) {
-                LOG.atWarn().addKeyValue("board", s.workerId()).log("Job thread still busy at close");
+                LOG.atWarn().addKeyValue("board", s.identity().workerId()).log("Job thread still busy at close");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

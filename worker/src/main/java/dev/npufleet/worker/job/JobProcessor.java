@@ -13,7 +13,6 @@ import dev.npufleet.worker.cache.PromptCaches;
 import dev.npufleet.worker.engine.InferenceException;
 import dev.npufleet.worker.engine.NpuLostException;
 import dev.npufleet.worker.engine.Sampling;
-import dev.npufleet.worker.kafka.RecordOutcome;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import dev.npufleet.worker.prompt.PromptPlan;
 import java.util.concurrent.CompletableFuture;
@@ -37,28 +36,20 @@ public final class JobProcessor {
 
     /** @return completes when the job's last event is acknowledged (see {@link RecordOutcome}) */
     public CompletableFuture<RecordOutcome> process(Job job, RecordContext ctx, RunControl control, byte[] payload) {
-        long now = s.clock().millis();
-        if (s.slot().isCancelled(job.id()) || control.reason() == AbortReason.CANCELLED) {
-            s.metrics().job(WorkerMetrics.Outcome.CANCELLED);
-            return last(job, Event.finish(job.id(), s.workerId(), 1, 0, "cancelled", Usage.of(0, 0, 0), null, null));
+        long now = s.tracking().clock().millis();
+        CompletableFuture<RecordOutcome> skipped = skipBeforeStart(job, control, now);
+        if (skipped != null) {
+            return skipped;
         }
-        if (control.aborted()) {
-            return CompletableFuture.completedFuture(RecordOutcome.ABANDONED); // revoked before it started
-        }
-        if (job.expiredAt(now)) {
-            s.metrics().job(WorkerMetrics.Outcome.EXPIRED);
-            return last(job, Event.error(job.id(), s.workerId(), 1, ErrorInfo.of(ErrorCode.DEADLINE_EXCEEDED,
-                    "deadline passed " + (now - job.deadline()) + " ms before a worker reached the job")));
-        }
-        int attempt = s.marker().begin(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
-        if (attempt > s.maxAttempts()) {
-            s.marker().clear();
+        int attempt = s.output().marker().begin(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
+        if (attempt > s.limits().maxAttempts()) {
+            s.output().marker().clear();
             return poison(job, ctx, payload, attempt - 1);
         }
-        PriorAttempt prior = ctx.mayHaveRun() || attempt > 1 ? s.history().lookup(job) : PriorAttempt.NONE;
+        PriorAttempt prior = ctx.mayHaveRun() || attempt > 1 ? s.output().history().lookup(job) : PriorAttempt.NONE;
         if (prior.ended()) {
-            s.marker().clear();
-            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
+            s.output().marker().clear();
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
                     .addKeyValue("partition", ctx.partition())
                     .log("Job already answered by an earlier attempt (its last event is in {}); skipping it",
                             job.replyTo());
@@ -73,24 +64,42 @@ public final class JobProcessor {
             throw e;
         } finally {
             if (!npuLost) {
-                s.marker().clear();
+                s.output().marker().clear();
             }
         }
+    }
+
+    /** Ends a job that was cancelled, revoked or past its deadline before it started; null: run it. */
+    private CompletableFuture<RecordOutcome> skipBeforeStart(Job job, RunControl control, long now) {
+        String board = s.identity().workerId();
+        if (s.tracking().slot().isCancelled(job.id()) || control.reason() == AbortReason.CANCELLED) {
+            s.tracking().metrics().job(WorkerMetrics.Outcome.CANCELLED);
+            return last(job, Event.finish(job.id(), board, 1, 0, "cancelled", Usage.of(0, 0, 0), null, null));
+        }
+        if (control.aborted()) {
+            return CompletableFuture.completedFuture(RecordOutcome.ABANDONED); // revoked before it started
+        }
+        if (job.expiredAt(now)) {
+            s.tracking().metrics().job(WorkerMetrics.Outcome.EXPIRED);
+            return last(job, Event.error(job.id(), board, 1, ErrorInfo.of(ErrorCode.DEADLINE_EXCEEDED,
+                    "deadline passed " + (now - job.deadline()) + " ms before a worker reached the job")));
+        }
+        return null;
     }
 
     private CompletableFuture<RecordOutcome> run(Job job, RecordContext ctx, RunControl control, int attempt,
             PriorAttempt prior, long queueMs) {
         PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD
-                && s.rerun().continues(prior, Sampling.of(job.params()), s.engine().takesSeed()) ? prior
+                && s.limits().rerun().continues(prior, Sampling.of(job.params()), s.prompting().engine().takesSeed()) ? prior
                 : PriorAttempt.NONE;
         if (!continued.text().isEmpty()) {
-            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
                     .log("Continuing the {} characters an earlier attempt delivered", continued.length());
         }
-        ChunkPublisher chunks = new ChunkPublisher(s.sink(), job.replyTo(), job.id(), s.workerId(), attempt,
+        ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), s.identity().workerId(), attempt,
                 continued.length(), continued.tokens());
-        s.metrics().queueWait(queueMs);
-        s.sink().send(job.replyTo(), job.id(), Event.started(job.id(), s.workerId(), attempt,
+        s.tracking().metrics().queueWait(queueMs);
+        s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(), s.identity().workerId(), attempt,
                 new Timings(queueMs, 0, 0, 0, 0, 0, 0)));
         try {
             CacheDefinition cache = resolveCache(job);
@@ -103,8 +112,8 @@ public final class JobProcessor {
             if (reason != null && reason.abandonsJob()) {
                 return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
             }
-            s.metrics().job(WorkerMetrics.Outcome.CANCELLED);
-            return chunks.finish(Event.finish(job.id(), s.workerId(), attempt, chunks.length(), "cancelled",
+            s.tracking().metrics().job(WorkerMetrics.Outcome.CANCELLED);
+            return chunks.finish(Event.finish(job.id(), s.identity().workerId(), attempt, chunks.length(), "cancelled",
                     Usage.of(0, 0, 0), null, null)).thenApply(v -> RecordOutcome.DONE);
         } catch (InferenceException e) {
             return failed(job, chunks, e.code(), e.getMessage(), e);
@@ -121,58 +130,58 @@ public final class JobProcessor {
         }
         String name = job.cache().name();
         CacheDefinition def = job.cache().definition() != null ? job.cache().definition()
-                : s.cacheView().resolve(name, s.cacheLookupWait()).orElseThrow(() -> new InferenceException(
-                        ErrorCode.CACHE_NOT_FOUND, "no cache named " + name + " for model " + s.model()));
-        if (!def.model().equals(s.model())) {
+                : s.prompting().cacheView().resolve(name, s.limits().cacheLookupWait()).orElseThrow(() -> new InferenceException(
+                        ErrorCode.CACHE_NOT_FOUND, "no cache named " + name + " for model " + s.identity().model()));
+        if (!def.model().equals(s.identity().model())) {
             throw new InferenceException(ErrorCode.INVALID_REQUEST,
-                    "cache " + name + " belongs to model " + def.model() + ", not " + s.model());
+                    "cache " + name + " belongs to model " + def.model() + ", not " + s.identity().model());
         }
-        if (def.expiredAt(s.clock().millis())) {
+        if (def.expiredAt(s.tracking().clock().millis())) {
             throw new InferenceException(ErrorCode.CACHE_NOT_FOUND, "cache " + name + " has expired");
         }
         return def;
     }
 
     private CompletableFuture<RecordOutcome> buildCache(Job job, CacheDefinition def, ChunkPublisher chunks) {
-        String prefix = PromptPlan.prefixOf(def, s.template());
-        PromptCaches.Prepared p = s.caches().ensure(def, prefix, PromptPlan.templateIdOf(def, s.template()));
+        String prefix = PromptPlan.prefixOf(def, s.prompting().template());
+        PromptCaches.Prepared p = s.prompting().caches().ensure(def, prefix, PromptPlan.templateIdOf(def, s.prompting().template()));
         if (p.built()) {
-            s.metrics().cacheBuilt(p.buildMs());
+            s.tracking().metrics().cacheBuilt(p.buildMs());
         }
-        s.metrics().job(WorkerMetrics.Outcome.FINISHED);
-        CacheBuild result = new CacheBuild(s.workerId(), def.name(), def.revision(), p.built(),
+        s.tracking().metrics().job(WorkerMetrics.Outcome.FINISHED);
+        CacheBuild result = new CacheBuild(s.identity().workerId(), def.name(), def.revision(), p.built(),
                 p.manifest().sizeBytes(), p.buildMs(), p.manifest().prefixTokens());
-        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId()).addKeyValue("model", s.model())
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId()).addKeyValue("model", s.identity().model())
                 .addKeyValue("cache", def.name()).log("Cache {} in {} ms ({} tokens)",
                         p.built() ? "built" : "already valid", p.buildMs(), p.manifest().prefixTokens());
         Usage usage = Usage.of(p.manifest().prefixTokens(), 0, 0);
         Timings timings = new Timings(0, p.buildMs(), 0, 0, 0, 0, p.buildMs());
-        return chunks.finish(Event.finish(job.id(), s.workerId(), chunks.attempt(), 0, "stop", usage, timings, result))
+        return chunks.finish(Event.finish(job.id(), s.identity().workerId(), chunks.attempt(), 0, "stop", usage, timings, result))
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
     private CompletableFuture<RecordOutcome> failed(Job job, ChunkPublisher chunks, ErrorCode code, String message,
             Throwable cause) {
-        s.metrics().job(WorkerMetrics.Outcome.FAILED);
+        s.tracking().metrics().job(WorkerMetrics.Outcome.FAILED);
         var log = code == ErrorCode.INTERNAL ? LOG.atError().setCause(cause) : LOG.atWarn();
-        log.addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId()).addKeyValue("model", s.model())
+        log.addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId()).addKeyValue("model", s.identity().model())
                 .log("Job failed ({}): {}", code.wire(), message);
-        return chunks.finish(Event.error(job.id(), s.workerId(), chunks.attempt(), ErrorInfo.of(code, message)))
+        return chunks.finish(Event.error(job.id(), s.identity().workerId(), chunks.attempt(), ErrorInfo.of(code, message)))
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
     private CompletableFuture<RecordOutcome> poison(Job job, RecordContext ctx, byte[] payload, int crashes) {
         String reason = "crashed the worker " + crashes + " times";
-        s.metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
-        LOG.atError().addKeyValue("jobId", job.id()).addKeyValue("board", s.workerId())
+        s.tracking().metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
+        LOG.atError().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
                 .addKeyValue("partition", ctx.partition()).log("Poison job dead-lettered: {}", reason);
-        return s.deadLetters().send(ctx, payload, reason, job.id(), job.replyTo(),
+        return s.output().deadLetters().send(ctx, payload, reason, job.id(), job.replyTo(),
                 ErrorInfo.of(ErrorCode.POISON_JOB, "the job " + reason), crashes + 1)
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
     private CompletableFuture<RecordOutcome> last(Job job, Event event) {
-        return s.sink().send(job.replyTo(), job.id(), event).thenApply(v -> RecordOutcome.DONE);
+        return s.output().sink().send(job.replyTo(), job.id(), event).thenApply(v -> RecordOutcome.DONE);
     }
 
     private static long queueMs(Job job, RecordContext ctx, long now) {

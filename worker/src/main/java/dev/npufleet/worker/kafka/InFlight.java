@@ -1,5 +1,6 @@
 package dev.npufleet.worker.kafka;
 
+import dev.npufleet.worker.job.RecordOutcome;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;

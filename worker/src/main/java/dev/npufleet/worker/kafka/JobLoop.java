@@ -2,6 +2,8 @@ package dev.npufleet.worker.kafka;
 
 import dev.npufleet.worker.engine.NpuLostException;
 import dev.npufleet.worker.job.AbortReason;
+import dev.npufleet.worker.job.RecordHandler;
+import dev.npufleet.worker.job.RecordOutcome;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import dev.npufleet.worker.status.WorkerStats;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.npufleet.worker.kafka;
 import dev.npufleet.protocol.CancelRequest;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Topics;
+import dev.npufleet.protocol.kafka.PartitionScan;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -169,9 +169,9 @@ public final class SideChannelLoop implements Runnable, AutoCloseable {
         // A topic created a moment ago (TopicSetup at start) may not be in every broker's metadata yet.
         long deadline = System.currentTimeMillis() + METADATA_WAIT.toMillis();
         while (true) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_WAIT);
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            List<TopicPartition> partitions = PartitionScan.topicPartitions(consumer, topic, METADATA_WAIT);
+            if (!partitions.isEmpty()) {
+                return partitions;
             }
             if (System.currentTimeMillis() >= deadline || !running) {
                 throw new KafkaException("topic " + topic + " has no partitions after " + METADATA_WAIT);

@@ -12,6 +12,7 @@ import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import dev.npufleet.worker.cache.CacheStore;
 import dev.npufleet.worker.cache.PromptCaches;
+import dev.npufleet.worker.config.IdentityConfig;
 import dev.npufleet.worker.job.DeadLetters;
 import dev.npufleet.worker.job.JobExecutor;
 import dev.npufleet.worker.job.JobServices;
@@ -97,10 +98,13 @@ public final class LoopFixture implements AutoCloseable {
                 () -> CompletableFuture.completedFuture(null));
         PromptCaches caches = new PromptCaches(store, engine);
         ChatTemplate template = ChatTemplate.named("chatml");
-        JobServices services = new JobServices("w1", MODEL, sink, engine, caches,
-                new AutoCaches(caches, template, autoCacheAfter, Duration.ofMinutes(10), Clock.systemUTC()), view,
-                template, slot, new PoisonMarker(tmp), new DeadLetters(sink, topics.dlq(), "w1"),
-                metrics, new WorkerStats(), 64, 3, Duration.ofMillis(100), Clock.systemUTC(), history, rerun);
+        JobServices services = new JobServices(new IdentityConfig("w1", MODEL, 1.0, tmp),
+                new JobServices.Output(sink, new DeadLetters(sink, topics.dlq(), "w1"), history, new PoisonMarker(tmp)),
+                new JobServices.Prompting(engine, caches,
+                        new AutoCaches(caches, template, autoCacheAfter, Duration.ofMinutes(10), Clock.systemUTC()),
+                        view, template),
+                new JobServices.Tracking(slot, metrics, new WorkerStats(), Clock.systemUTC()),
+                new JobServices.Limits(64, 3, Duration.ofMillis(100), rerun));
         this.executor = new JobExecutor(services);
         this.loop = new JobLoop(consumer, executor, new JobLoop.Settings(jobsTopic, Duration.ofMillis(5),
                 Duration.ofMillis(300), lagInterval, Duration.ofSeconds(2), Duration.ofSeconds(1)), stats, metrics);

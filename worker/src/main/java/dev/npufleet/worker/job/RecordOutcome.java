@@ -1,4 +1,4 @@
-package dev.npufleet.worker.kafka;
+package dev.npufleet.worker.job;
 
 /** How a job record ended, which decides whether the loop commits past it. */
 public enum RecordOutcome {

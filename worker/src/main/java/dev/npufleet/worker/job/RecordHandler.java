@@ -1,6 +1,5 @@
-package dev.npufleet.worker.kafka;
+package dev.npufleet.worker.job;
 
-import dev.npufleet.worker.job.AbortReason;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

@@ -1,0 +1,48 @@
+package dev.npufleet.worker.config;
+
+import static dev.npufleet.protocol.config.Checks.positive;
+
+import dev.npufleet.protocol.config.ConfigValues;
+import dev.npufleet.protocol.config.EnvReader;
+import dev.npufleet.protocol.config.Setting;
+import dev.npufleet.worker.job.RerunMode;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How a worker treats jobs beyond running them: the jobs topic's partitions it creates, how many
+ * crashes a job may cause, how a half-answered job is run again, and how far back cancels are read.
+ * Immutable; any thread.
+ */
+public record JobsConfig(int partitions, int maxAttempts, RerunMode rerun, Duration cancelLookback) {
+
+    public static final Setting PARTITIONS = Setting.of("NPUFLEET_JOB_PARTITIONS", "16",
+            "partitions of job topics it creates (most boards per model)");
+    public static final Setting MAX_ATTEMPTS = Setting.of("NPUFLEET_MAX_ATTEMPTS", "3",
+            "crashes of this worker a job may cause before it is dead-lettered");
+    public static final Setting RERUN = Setting.of("NPUFLEET_RERUN", "auto",
+            "a job a crashed worker had half answered: `replay` (same seed, same text), `continue` (from the "
+                    + "delivered text), `auto` (continue only where a replay would differ: vendor runtime, sampled "
+                    + "decoding); see `docs/PROTOCOL.md`");
+    public static final Setting CANCEL_LOOKBACK = Setting.of("NPUFLEET_CANCEL_LOOKBACK_MS", "86400000",
+            "`86400000` (24 h)", "at start a worker reads the cancels of this long ago, so a job cancelled while "
+                    + "no worker ran (an asynchronous job, a batch) is skipped; `0`: only cancels sent after start");
+
+    public JobsConfig {
+        positive(PARTITIONS, partitions);
+        positive(MAX_ATTEMPTS, maxAttempts);
+        Objects.requireNonNull(rerun, "rerun");
+        Objects.requireNonNull(cancelLookback, "cancelLookback");
+    }
+
+    public static JobsConfig read(EnvReader env) {
+        return new JobsConfig(env.positiveInteger(PARTITIONS), env.positiveInteger(MAX_ATTEMPTS),
+                env.parsed(RERUN, RerunMode::parse), env.duration(CANCEL_LOOKBACK));
+    }
+
+    public void describeTo(ConfigValues values) {
+        values.add(PARTITIONS, partitions).add(MAX_ATTEMPTS, maxAttempts)
+                .add(RERUN, rerun.name().toLowerCase(Locale.ROOT)).add(CANCEL_LOOKBACK, cancelLookback.toMillis());
+    }
+}
