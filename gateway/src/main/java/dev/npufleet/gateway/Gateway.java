@@ -1,5 +1,7 @@
 package dev.npufleet.gateway;
 
+import dev.npufleet.gateway.config.GatewayKafka;
+import dev.npufleet.gateway.config.HttpConfig;
 import dev.npufleet.gateway.fleet.CacheView;
 import dev.npufleet.gateway.fleet.FleetView;
 import dev.npufleet.gateway.fleet.ModelCatalog;
@@ -63,50 +65,59 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(GatewayConfig config) {
         LOG.info("starting gateway: {}", config.describe());
+        GatewayKafka kafka = config.kafka();
         GatewayMetrics metrics = new GatewayMetrics();
         PendingJobs pending = new PendingJobs();
         CacheView caches = new CacheView();
-        FleetView fleet = new FleetView(config.workerStaleAfter());
+        FleetView fleet = new FleetView(config.fleet().workerStaleAfter());
         BrokerStatus broker = new BrokerStatus();
-        KafkaBus bus = new KafkaBus(config, metrics);
-        EventConsumerLoop events = new EventConsumerLoop(config, pending);
-        StateConsumerLoop state = new StateConsumerLoop(config, caches, fleet);
-        TopicMaintainer topics = new TopicMaintainer(config, broker);
-        LookupConsumers lookups = new LookupConsumers(config);
-        KafkaJobLog jobLog = new KafkaJobLog(config.topics().events(), config.kafkaTimeout(), lookups);
+        KafkaBus bus = new KafkaBus(kafka, metrics);
+        EventConsumerLoop events = new EventConsumerLoop(kafka, pending);
+        StateConsumerLoop state = new StateConsumerLoop(kafka, caches, fleet);
+        TopicMaintainer topics = new TopicMaintainer(kafka, config.fleet().models(), broker);
+        LookupConsumers lookups = new LookupConsumers(kafka);
         ScheduledThreadPoolExecutor timers = timerThread();
         FleetRouter router = new FleetRouter(config.routing(), fleet, metrics, System::currentTimeMillis);
+        gauges(metrics, router, pending, broker);
+        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
+        pool.setName("gateway-http");
+        ExchangeServices exchanges = new ExchangeServices(pending, timers, bus, metrics, config.requests().timeout(),
+                config.http().sseKeepAlive(), router);
+        GatewayServices services = new GatewayServices(kafka.gatewayId(), config.requests(), kafka.topics(),
+                exchanges, bus, new ModelCatalog(config.fleet().models(), fleet), caches, fleet, router, broker,
+                events::isReady, pool, new KafkaJobLog(kafka.topics().events(), kafka.timeout(), lookups),
+                new KafkaFileStore(bus, lookups, kafka.topics().files(), kafka.timeout()),
+                new KafkaBatchStore(bus, lookups, kafka.topics().batches(), kafka.timeout()));
+        // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
+        // then the producer, which sends the queued cancels before it closes
+        List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, lookups, bus));
+        Server server = HttpServerFactory.create(config.http(), pool, new GatewayHandler(services));
+        startServer(server, config.http(), kafkaSide, timers);
+        events.start();
+        state.start();
+        topics.start();
+        int port = HttpServerFactory.localPort(server);
+        LOG.info("gateway {} listening on port {}", kafka.gatewayId(), port);
+        return new Gateway(server, kafkaSide, timers, port);
+    }
+
+    private static void gauges(GatewayMetrics metrics, FleetRouter router, PendingJobs pending, BrokerStatus broker) {
         metrics.gauge("gateway.routing.in.flight", "jobs this gateway sent to a board and still waits on",
                 router::inFlightJobs);
         metrics.gauge("gateway.jobs.pending", "requests waiting on a job", pending::size);
         metrics.gauge("gateway.broker.up", "1 when the last broker check succeeded",
                 () -> broker.state() == BrokerStatus.State.UP ? 1 : 0);
+    }
 
-        QueuedThreadPool pool = new QueuedThreadPool(64, 4);
-        pool.setName("gateway-http");
-        ExchangeServices exchanges = new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(),
-                config.sseKeepAlive(), router);
-        GatewayServices services = new GatewayServices(config, exchanges, bus, new ModelCatalog(config.models(), fleet),
-                caches, fleet, router, broker, events::isReady, pool, jobLog,
-                new KafkaFileStore(bus, lookups, config.topics().files(), config.kafkaTimeout()),
-                new KafkaBatchStore(bus, lookups, config.topics().batches(), config.kafkaTimeout()));
-        // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
-        // then the producer, which sends the queued cancels before it closes
-        List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, lookups, bus));
-        Server server = HttpServerFactory.create(config, pool, new GatewayHandler(services));
+    private static void startServer(Server server, HttpConfig http, List<AutoCloseable> kafkaSide,
+            ScheduledThreadPoolExecutor timers) {
         try {
             server.start();
         } catch (Exception e) {
             closeAll(kafkaSide);
             timers.shutdownNow();
-            throw new IllegalStateException("cannot start HTTP on " + config.httpHost() + ":" + config.httpPort(), e);
+            throw new IllegalStateException("cannot start HTTP on " + http.host() + ":" + http.port(), e);
         }
-        events.start();
-        state.start();
-        topics.start();
-        int port = HttpServerFactory.localPort(server);
-        LOG.info("gateway {} listening on port {}", config.gatewayId(), port);
-        return new Gateway(server, kafkaSide, timers, port);
     }
 
     /** One thread for every request's deadline and keep-alive: each task only queues async work. */

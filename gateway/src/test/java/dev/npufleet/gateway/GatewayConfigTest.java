@@ -3,6 +3,7 @@ package dev.npufleet.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.npufleet.gateway.config.FleetConfig;
 import dev.npufleet.gateway.routing.RoutingPolicy;
 import dev.npufleet.gateway.routing.RoutingSettings;
 import java.time.Duration;
@@ -16,27 +17,27 @@ class GatewayConfigTest {
     void shouldUseTheDocumentedDefaultsForAnEmptyEnvironment() {
         GatewayConfig config = GatewayConfig.fromEnv(Map.of());
 
-        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
-        assertThat(config.httpHost()).isEqualTo("0.0.0.0");
-        assertThat(config.httpPort()).isEqualTo(8080);
-        assertThat(config.models()).containsExactly("qwen3-0.6b-sim");
-        assertThat(config.topicPrefix()).isEmpty();
-        assertThat(config.requestTimeout()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(config.maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
-        assertThat(config.defaultMaxTokens()).isEqualTo(512);
-        assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(config.jobPartitions()).isEqualTo(16);
-        assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(config.gatewayId()).isNotBlank();
+        assertThat(config.kafka().cluster().bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.http().port()).isEqualTo(8080);
+        assertThat(config.fleet().models()).containsExactly("qwen3-0.6b-sim");
+        assertThat(config.kafka().cluster().topicPrefix()).isEmpty();
+        assertThat(config.requests().timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.requests().maxBodyBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(config.requests().defaultMaxTokens()).isEqualTo(512);
+        assertThat(config.kafka().timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.kafka().jobPartitions()).isEqualTo(16);
+        assertThat(config.fleet().workerStaleAfter()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.http().sseKeepAlive()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.kafka().gatewayId()).isNotBlank();
         assertThat(config.routing()).isEqualTo(RoutingSettings.defaults());
-        assertThat(config.jobTtl()).isEqualTo(Duration.ofHours(24));
-        assertThat(config.maxFileBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(config.requests().jobTtl()).isEqualTo(Duration.ofHours(24));
+        assertThat(config.requests().maxFileBytes()).isEqualTo(16 * 1024 * 1024);
     }
 
     @Test
     void shouldBoundTheUploadSizeByWhatTheFilesTopicTakes() {
-        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_MAX_FILE_BYTES", "1024")).maxFileBytes()).isEqualTo(1024);
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_MAX_FILE_BYTES", "1024")).requests().maxFileBytes()).isEqualTo(1024);
         assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_MAX_FILE_BYTES", "16777217")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_MAX_FILE_BYTES");
         assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_MAX_FILE_BYTES", "-1")))
@@ -45,9 +46,9 @@ class GatewayConfigTest {
 
     @Test
     void shouldReadTheJobTtlAsADurationWithAUnit() {
-        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "90m")).jobTtl()).isEqualTo(Duration.ofMinutes(90));
-        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "2d")).jobTtl()).isEqualTo(Duration.ofDays(2));
-        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "1500")).jobTtl()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "90m")).requests().jobTtl()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "2d")).requests().jobTtl()).isEqualTo(Duration.ofDays(2));
+        assertThat(GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "1500")).requests().jobTtl()).isEqualTo(Duration.ofMillis(1500));
         assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "soon")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NPUFLEET_JOB_TTL");
         assertThatThrownBy(() -> GatewayConfig.fromEnv(Map.of("NPUFLEET_JOB_TTL", "0h")))
@@ -72,19 +73,19 @@ class GatewayConfigTest {
                 Map.entry("NPUFLEET_SSE_KEEPALIVE_MS", "700"),
                 Map.entry("NPUFLEET_ROUTING", "hash")));
 
-        assertThat(config.bootstrapServers()).isEqualTo("k1:9092,k2:9092");
-        assertThat(config.httpHost()).isEqualTo("127.0.0.1");
-        assertThat(config.httpPort()).isZero();
-        assertThat(config.models()).containsExactly("a", "b");
-        assertThat(config.topics().events()).isEqualTo("staging.npu.events");
-        assertThat(config.requestTimeout()).isEqualTo(Duration.ofMillis(1500));
-        assertThat(config.maxBodyBytes()).isEqualTo(100);
-        assertThat(config.defaultMaxTokens()).isEqualTo(64);
-        assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(config.jobPartitions()).isEqualTo(4);
-        assertThat(config.gatewayId()).isEqualTo("gw-1");
-        assertThat(config.workerStaleAfter()).isEqualTo(Duration.ofSeconds(9));
-        assertThat(config.sseKeepAlive()).isEqualTo(Duration.ofMillis(700));
+        assertThat(config.kafka().cluster().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
+        assertThat(config.http().host()).isEqualTo("127.0.0.1");
+        assertThat(config.http().port()).isZero();
+        assertThat(config.fleet().models()).containsExactly("a", "b");
+        assertThat(config.kafka().topics().events()).isEqualTo("staging.npu.events");
+        assertThat(config.requests().timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(config.requests().maxBodyBytes()).isEqualTo(100);
+        assertThat(config.requests().defaultMaxTokens()).isEqualTo(64);
+        assertThat(config.kafka().timeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.kafka().jobPartitions()).isEqualTo(4);
+        assertThat(config.kafka().gatewayId()).isEqualTo("gw-1");
+        assertThat(config.fleet().workerStaleAfter()).isEqualTo(Duration.ofSeconds(9));
+        assertThat(config.http().sseKeepAlive()).isEqualTo(Duration.ofMillis(700));
         assertThat(config.routing().policy()).isEqualTo(RoutingPolicy.HASH);
     }
 
@@ -95,21 +96,21 @@ class GatewayConfigTest {
                 "NPUFLEET_KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka... password=\"hunter2\";",
                 "NPUFLEET_KAFKA_TIMEOUT_MS", "2000"));
 
-        assertThat(config.kafkaProperties()).containsOnly(
+        assertThat(config.kafka().cluster().clientOverrides()).containsOnly(
                 Map.entry("security.protocol", "SASL_SSL"),
                 Map.entry("sasl.jaas.config", "org.apache.kafka... password=\"hunter2\";"));
-        assertThat(config.kafkaTimeout().toMillis()).isEqualTo(2000);
-        assertThat(dev.npufleet.gateway.kafka.KafkaProps.producer(config).getProperty("security.protocol"))
+        assertThat(config.kafka().timeout().toMillis()).isEqualTo(2000);
+        assertThat(dev.npufleet.gateway.kafka.KafkaProps.producer(config.kafka()).getProperty("security.protocol"))
                 .isEqualTo("SASL_SSL");
         assertThat(config.describe()).contains("security.protocol=SASL_SSL").doesNotContain("hunter2");
     }
 
     @Test
     void shouldFallBackToKafkaBootstrapServers() {
-        assertThat(GatewayConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "ext:9092")).bootstrapServers())
+        assertThat(GatewayConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "ext:9092")).kafka().cluster().bootstrapServers())
                 .isEqualTo("ext:9092");
         assertThat(GatewayConfig.fromEnv(Map.of("KAFKA_BOOTSTRAP_SERVERS", "ext:9092",
-                "NPUFLEET_BOOTSTRAP_SERVERS", "own:9092")).bootstrapServers()).isEqualTo("own:9092");
+                "NPUFLEET_BOOTSTRAP_SERVERS", "own:9092")).kafka().cluster().bootstrapServers()).isEqualTo("own:9092");
     }
 
     @Test
@@ -128,16 +129,16 @@ class GatewayConfigTest {
     void shouldDescribeItselfForTheStartLog() {
         GatewayConfig config = GatewayConfig.fromEnv(Map.of("NPUFLEET_GATEWAY_ID", "gw-9"));
 
-        assertThat(config.describe()).contains("gatewayId=gw-9", "bootstrap=localhost:9092", "models=[qwen3-0.6b-sim]",
-                "routing=cache-aware");
+        assertThat(config.describe()).contains("NPUFLEET_GATEWAY_ID=gw-9", "NPUFLEET_BOOTSTRAP_SERVERS=localhost:9092",
+                "NPUFLEET_MODELS=[qwen3-0.6b-sim]", "NPUFLEET_ROUTING=cache-aware");
     }
 
     @Test
     void shouldCopyTheModelList() {
         List<String> models = new java.util.ArrayList<>(List.of("m"));
-        GatewayConfig config = new GatewayConfig(null, null, 1, models, null, null, 1, 1, null, 1, null, null, null, null, null, null, 0);
+        FleetConfig fleet = new FleetConfig(models, Duration.ofSeconds(1));
         models.add("other");
 
-        assertThat(config.models()).containsExactly("m");
+        assertThat(fleet.models()).containsExactly("m");
     }
 }

@@ -20,16 +20,11 @@ import java.util.Set;
  * <p>The variables, their defaults and meanings are the README's worker table, which a test checks
  * against {@link #values()}; {@code fleet config worker} prints the effective values.
  *
- * <p>To add a setting, in the record it belongs to (or a new one, added here):
- * <ol>
- *   <li>declare a {@link dev.npufleet.protocol.config.Setting} constant: name, default (as the
- *       variable's own text, the only place it is written), meaning;</li>
- *   <li>add the record component, read it in the record's {@code read} with the shared
- *       {@link EnvReader}, and check it in the compact constructor with a named validator
- *       ({@link dev.npufleet.protocol.config.Checks});</li>
- *   <li>add it to the record's {@code describeTo}, and add its row to the README's table (the test
- *       prints the table it expects).</li>
- * </ol>
+ * <p>To add a setting (a cache setting goes in {@link CacheConfig}): declare its {@code Setting} constant there
+ * (name, default, meaning: the one place the default is written), add the component, read it in
+ * the record's {@code read}, check it in the compact constructor with a named validator, list it in
+ * {@code describeTo}, and add its README row (the test prints the row it expects). The pattern in
+ * full: {@link dev.npufleet.protocol.config}.
  */
 public record WorkerConfig(IdentityConfig identity, KafkaSettings kafka, RuntimeConfig runtime, CacheConfig cache,
         JobsConfig jobs, LoopConfig loop) {

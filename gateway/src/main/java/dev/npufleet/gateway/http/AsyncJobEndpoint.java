@@ -38,17 +38,18 @@ final class AsyncJobEndpoint {
 
     AsyncJobEndpoint(GatewayServices services) {
         this.services = services;
-        this.parser = new InferenceRequestParser(services.config().defaultMaxTokens());
+        this.parser = new InferenceRequestParser(services.requests().defaultMaxTokens());
         this.jobs = new JobFactory(services);
         this.submitter = new AsyncJobSubmitter(services);
     }
 
     void create(HttpCall call) {
-        BodyReader.read(call, services.config().maxBodyBytes(), body -> create(call, AsyncJobRequest.parse(body, parser)));
+        BodyReader.read(call, services.requests().maxBodyBytes(),
+                body -> create(call, AsyncJobRequest.parse(body, parser)));
     }
 
     private void create(HttpCall call, AsyncJobRequest request) {
-        Job job = jobs.job(request.request(), services.config().jobTtl());
+        Job job = jobs.job(request.request(), services.requests().jobTtl());
         JobAccepted accepted = new JobAccepted(request.endpoint(), job.model(), request.request().cacheName(),
                 request.metadata(), job.createdAt(), job.deadline());
         AsyncJobSubmitter.Submitted submitted = submitter.submit(job, accepted);

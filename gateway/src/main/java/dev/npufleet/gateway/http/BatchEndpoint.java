@@ -47,7 +47,7 @@ final class BatchEndpoint {
     BatchEndpoint(GatewayServices services, BatchViews views) {
         this.services = services;
         this.views = views;
-        this.parser = new InferenceRequestParser(services.config().defaultMaxTokens());
+        this.parser = new InferenceRequestParser(services.requests().defaultMaxTokens());
         this.jobs = new JobFactory(services);
         this.submitter = new AsyncJobSubmitter(services);
     }
@@ -59,7 +59,7 @@ final class BatchEndpoint {
     void create(HttpCall call) {
         // publishing a large file's jobs may outlast Jetty's idle timeout; Kafka's own timeouts bound it
         call.request().addIdleTimeoutListener(timeout -> false);
-        BodyReader.read(call, services.config().maxBodyBytes(), body -> {
+        BodyReader.read(call, services.requests().maxBodyBytes(), body -> {
             Create request = parse(body);
             answer(call, services.files().get(request.inputFileId())
                     .thenCompose(file -> submit(request, file.orElseThrow(() ->
@@ -82,21 +82,26 @@ final class BatchEndpoint {
         return new Create(file, endpoint, AsyncJobRequest.metadata(root.get("metadata")));
     }
 
+    /** A job per line; an unknown model or cache on a line is that line's fault (400 naming it). */
+    private List<Job> build(List<BatchInput.Line> lines) {
+        List<Job> built = new ArrayList<>(lines.size());
+        for (BatchInput.Line line : lines) {
+            try {
+                built.add(jobs.job(line.request(), services.requests().jobTtl()));
+            } catch (ApiException e) {
+                throw BatchInput.invalid(line.number(), e.error().param(), e.error().message());
+            }
+        }
+        return built;
+    }
+
     private CompletableFuture<ObjectNode> submit(Create request, StoredFile file) {
         List<BatchInput.Line> lines = BatchInput.parse(file.content(), request.endpoint(), parser);
         long createdAt = System.currentTimeMillis();
         // the completion window: each job's deadline (its time to live from its creation) is at or after it
-        long expiresAt = createdAt + services.config().jobTtl().toMillis();
+        long expiresAt = createdAt + services.requests().jobTtl().toMillis();
         String batchId = BatchIds.newBatchId();
-        List<Job> built = new ArrayList<>(lines.size());
-        for (BatchInput.Line line : lines) {
-            try {
-                built.add(jobs.job(line.request(), services.config().jobTtl()));
-            } catch (ApiException e) {
-                // an unknown model or cache on a line is that line's fault
-                throw BatchInput.invalid(line.number(), e.error().param(), e.error().message());
-            }
-        }
+        List<Job> built = build(lines);
         // every line checked: only now is anything published
         List<BatchRecord.Request> requests = new ArrayList<>(lines.size());
         List<CompletableFuture<Void>> accepted = new ArrayList<>(lines.size());

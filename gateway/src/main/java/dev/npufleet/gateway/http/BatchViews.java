@@ -46,7 +46,7 @@ final class BatchViews {
 
     /** The end of the batch's completion window (for a record from before it was stored: the configured one). */
     private long expiresAt(BatchRecord batch) {
-        return batch.expiresAt() > 0 ? batch.expiresAt() : batch.createdAt() + services.config().jobTtl().toMillis();
+        return batch.expiresAt() > 0 ? batch.expiresAt() : batch.createdAt() + services.requests().jobTtl().toMillis();
     }
 
     /** The batch object for a view. */

@@ -35,7 +35,8 @@ final class CacheEndpoint {
 
     void create(HttpCall call) {
         String model = servedModel(call);
-        BodyReader.read(call, services.config().maxBodyBytes(), body -> create(call, model, CacheCreateRequest.parse(body)));
+        BodyReader.read(call, services.requests().maxBodyBytes(),
+                body -> create(call, model, CacheCreateRequest.parse(body)));
     }
 
     private void create(HttpCall call, String model, CacheCreateRequest request) {
@@ -44,8 +45,8 @@ final class CacheEndpoint {
         // every (re)definition gets a new revision, so no board serves a file of an older one
         CacheDefinition definition = request.toDefinition(model, JobIds.newId(), now);
         Job job = new Job(Protocol.VERSION, JobIds.newId(), model, JobKind.CACHE_BUILD, List.of(), null,
-                Job.CacheRef.of(definition), GenerationParams.defaults(), services.config().topics().events(), now,
-                now + services.config().requestTimeout().toMillis());
+                Job.CacheRef.of(definition), GenerationParams.defaults(), services.topics().events(), now,
+                now + services.requests().timeout().toMillis());
         String key = RoutingKeys.forJob(job);
         // routed like any job naming the cache: no holder yet, so the key's owner or the least loaded board builds
         // it, and the router remembers that board as the holder-in-waiting for the jobs that follow

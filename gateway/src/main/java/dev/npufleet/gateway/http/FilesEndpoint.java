@@ -49,7 +49,7 @@ final class FilesEndpoint {
             throw ErrorMapping.invalidField("file",
                     "Upload the file as multipart/form-data with fields 'purpose' and 'file'.").toException();
         }
-        int max = services.config().maxFileBytes();
+        int max = services.requests().maxFileBytes();
         if (call.request().getLength() > (long) max + FRAMING_BYTES) {
             throw ErrorMapping.fileTooLarge(max).toException();
         }

@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.RequestsConfig;
+import dev.npufleet.protocol.Topics;
 import dev.npufleet.gateway.batch.BatchStore;
 import dev.npufleet.gateway.batch.FileStore;
 import dev.npufleet.gateway.fleet.CacheView;
@@ -17,6 +18,9 @@ import java.util.function.BooleanSupplier;
  * Everything the HTTP endpoints use, built once by {@code Gateway} (or by a test with fakes).
  * Immutable; any thread.
  *
+ * @param gatewayId this instance, as {@code /v1/fleet} names it
+ * @param requests the limits and deadlines of requests
+ * @param topics the topic names (jobs carry the events topic as their reply topic)
  * @param eventsReady true once the events topic is being read, i.e. a job's answer can be heard
  * @param executor runs work that must leave a Kafka callback thread (Jetty's thread pool)
  * @param jobLog reads jobs' events back from the log (asynchronous jobs, batches)
@@ -24,7 +28,9 @@ import java.util.function.BooleanSupplier;
  * @param batches batch records
  */
 public record GatewayServices(
-        GatewayConfig config,
+        String gatewayId,
+        RequestsConfig requests,
+        Topics topics,
         ExchangeServices exchanges,
         JobBus bus,
         ModelCatalog models,

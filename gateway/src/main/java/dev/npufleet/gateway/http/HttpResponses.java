@@ -20,6 +20,15 @@ public final class HttpResponses {
     private HttpResponses() {
     }
 
+    /** Sets the status and headers of an SSE stream (the one place they are written). Commits nothing yet. */
+    public static void startEventStream(Response response) {
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, EVENT_STREAM);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+        // Tells nginx-style proxies not to buffer the stream.
+        response.getHeaders().put("X-Accel-Buffering", "no");
+    }
+
     public static void json(Response response, Callback callback, int status, byte[] body) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);

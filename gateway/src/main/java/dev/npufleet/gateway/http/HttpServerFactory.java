@@ -1,6 +1,6 @@
 package dev.npufleet.gateway.http;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.HttpConfig;
 import java.time.Duration;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -17,15 +17,15 @@ public final class HttpServerFactory {
     private HttpServerFactory() {
     }
 
-    public static Server create(GatewayConfig config, QueuedThreadPool pool, Handler handler) {
+    public static Server create(HttpConfig config, QueuedThreadPool pool, Handler handler) {
         Server server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         // One selector: I/O is light (small JSON and SSE frames); the 2 cores are better left to work.
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(config.httpHost());
-        connector.setPort(config.httpPort());
+        connector.setHost(config.host());
+        connector.setPort(config.port());
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         // room for a burst of clients opening their streams at once
         connector.setAcceptQueueSize(1024);

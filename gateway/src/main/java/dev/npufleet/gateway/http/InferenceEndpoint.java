@@ -34,16 +34,16 @@ final class InferenceEndpoint {
     InferenceEndpoint(GatewayServices services, JobKind kind) {
         this.services = services;
         this.kind = kind;
-        this.parser = new InferenceRequestParser(services.config().defaultMaxTokens());
+        this.parser = new InferenceRequestParser(services.requests().defaultMaxTokens());
         this.jobs = new JobFactory(services);
     }
 
     void handle(HttpCall call) {
-        BodyReader.read(call, services.config().maxBodyBytes(), body -> submit(call, parser.parse(body, kind)));
+        BodyReader.read(call, services.requests().maxBodyBytes(), body -> submit(call, parser.parse(body, kind)));
     }
 
     private void submit(HttpCall call, InferenceRequest request) {
-        Job job = jobs.job(request, services.config().requestTimeout());
+        Job job = jobs.job(request, services.requests().timeout());
         if (!services.eventsReady().getAsBoolean()) {
             throw ErrorMapping.brokerUnavailable("not connected to the broker yet").toException();
         }

@@ -60,7 +60,7 @@ final class InfoEndpoints {
         boolean ok = events && broker.state() != BrokerStatus.State.DOWN;
         ObjectNode body = JsonCodec.mapper().createObjectNode();
         body.put("status", ok ? "ok" : "degraded");
-        body.put("gateway_id", services.config().gatewayId());
+        body.put("gateway_id", services.gatewayId());
         body.put("broker", broker.state().name().toLowerCase(Locale.ROOT));
         if (broker.lastError() != null) {
             body.put("broker_error", broker.lastError());

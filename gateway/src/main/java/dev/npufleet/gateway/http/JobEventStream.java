@@ -13,7 +13,6 @@ import dev.npufleet.protocol.JobKind;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
@@ -74,10 +73,7 @@ final class JobEventStream {
         JobKind kind = AsyncJobRequest.kind(accepted.endpoint(), "endpoint");
         format = CompletionFormat.of(kind, jobId, accepted.model(), accepted.createdAt(), accepted.cache());
         deadline = accepted.deadline() > 0 ? accepted.deadline() + DEADLINE_GRACE_MS : Long.MAX_VALUE;
-        call.response().setStatus(200);
-        call.response().getHeaders().put(HttpHeader.CONTENT_TYPE, HttpResponses.EVENT_STREAM);
-        call.response().getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        call.response().getHeaders().put("X-Accel-Buffering", "no");
+        HttpResponses.startEventStream(call.response());
         call.response().getHeaders().put(InferenceEndpoint.JOB_HEADER, jobId);
         if (kind == JobKind.CHAT && offset == 0) {
             writer.enqueue(SseFrames.event(0, format.roleChunk()));

@@ -32,7 +32,7 @@ final class JobFactory {
         long now = System.currentTimeMillis();
         return new Job(Protocol.VERSION, JobIds.newId(), request.model(), request.kind(), request.messages(),
                 request.prompt(), cache == null ? null : Job.CacheRef.of(cache), request.params(),
-                services.config().topics().events(), now, now + ttl.toMillis());
+                services.topics().events(), now, now + ttl.toMillis());
     }
 
     private CacheDefinition cache(String model, String name) {

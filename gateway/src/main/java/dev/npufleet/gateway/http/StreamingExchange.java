@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -134,11 +133,7 @@ final class StreamingExchange extends JobExchange {
             return false;
         }
         opened = true;
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, HttpResponses.EVENT_STREAM);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
-        // Tells nginx-style proxies not to buffer the stream.
-        response.getHeaders().put("X-Accel-Buffering", "no");
+        HttpResponses.startEventStream(response);
         if (worker() != null) {
             response.getHeaders().put(InferenceEndpoint.WORKER_HEADER, worker());
         }

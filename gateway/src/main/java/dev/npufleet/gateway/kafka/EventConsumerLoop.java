@@ -1,10 +1,11 @@
 package dev.npufleet.gateway.kafka;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.GatewayKafka;
 import dev.npufleet.gateway.jobs.PendingJobs;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.ProtocolException;
+import dev.npufleet.protocol.kafka.PartitionScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -14,7 +15,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +43,9 @@ public final class EventConsumerLoop extends ConsumerLoop {
     private volatile boolean ready;
     private long nextPartitionCheck;
 
-    public EventConsumerLoop(GatewayConfig config, PendingJobs pending) {
+    public EventConsumerLoop(GatewayKafka config, PendingJobs pending) {
         this(new KafkaConsumer<>(KafkaProps.consumer(config, "events")), config.topics().events(), pending,
-                config.kafkaTimeout());
+                config.timeout());
     }
 
     EventConsumerLoop(Consumer<String, byte[]> consumer, String topic, PendingJobs pending, Duration timeout) {
@@ -61,7 +61,7 @@ public final class EventConsumerLoop extends ConsumerLoop {
 
     @Override
     protected boolean assign() {
-        List<TopicPartition> partitions = partitions();
+        List<TopicPartition> partitions = PartitionScan.topicPartitions(consumer, topic, timeout);
         if (partitions.isEmpty()) {
             return false;
         }
@@ -75,15 +75,6 @@ public final class EventConsumerLoop extends ConsumerLoop {
         ready = true;
         LOG.info("reading {} ({} partitions) from its end", topic, partitions.size());
         return true;
-    }
-
-    private List<TopicPartition> partitions() {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        List<TopicPartition> partitions = new ArrayList<>();
-        if (infos != null) {
-            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-        }
-        return partitions;
     }
 
     @Override
@@ -112,7 +103,7 @@ public final class EventConsumerLoop extends ConsumerLoop {
             return;
         }
         nextPartitionCheck = now + PARTITION_CHECK_MS;
-        List<TopicPartition> added = new ArrayList<>(partitions());
+        List<TopicPartition> added = new ArrayList<>(PartitionScan.topicPartitions(consumer, topic, timeout));
         added.removeAll(assigned);
         if (!added.isEmpty()) {
             assigned.addAll(added);

@@ -5,7 +5,6 @@ import dev.npufleet.gateway.batch.BatchStore;
 import dev.npufleet.protocol.BatchRecord;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.ProtocolException;
-import dev.npufleet.protocol.kafka.PartitionScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,10 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,36 +24,23 @@ import org.slf4j.LoggerFactory;
 public final class KafkaBatchStore implements BatchStore {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBatchStore.class);
 
-    private final KafkaBus bus;
-    private final LookupConsumers consumers;
-    private final String topic;
-    private final Duration timeout;
+    private final CompactedTopic batches;
 
     public KafkaBatchStore(KafkaBus bus, LookupConsumers consumers, String topic, Duration timeout) {
-        this.bus = bus;
-        this.consumers = consumers;
-        this.topic = topic;
-        this.timeout = timeout;
+        this.batches = new CompactedTopic(bus, consumers, topic, timeout, "batch");
     }
 
     @Override
     public CompletableFuture<Void> put(BatchRecord batch) {
-        return bus.send(new ProducerRecord<>(topic, batch.id(), JsonCodec.encode(batch)), "batch")
-                .thenApply(metadata -> null);
+        return batches.put(batch.id(), JsonCodec.encode(batch), List.of());
     }
 
     @Override
     public CompletableFuture<Optional<BatchRecord>> get(String id) {
         long from = BatchIds.timestampMillis(id);
-        return consumers.submit(c -> {
-            int partitions = PartitionScan.partitions(c, topic, timeout);
-            if (partitions == 0) {
-                return Optional.<BatchRecord>empty();
-            }
-            TopicPartition tp = new TopicPartition(topic, PartitionScan.partitionOf(id, partitions));
-            long end = PartitionScan.end(c, tp, timeout);
+        return batches.read(c -> {
             Map<String, BatchRecord> latest = new HashMap<>();
-            PartitionScan.read(c, tp, PartitionScan.offsetAt(c, tp, from, end, timeout), end, timeout, r -> {
+            batches.readFrom(c, id, from, r -> {
                 if (id.equals(r.key())) {
                     apply(latest, r);
                 }
@@ -68,19 +51,11 @@ public final class KafkaBatchStore implements BatchStore {
 
     @Override
     public CompletableFuture<List<BatchRecord>> list() {
-        return consumers.submit(this::all);
-    }
-
-    private List<BatchRecord> all(Consumer<String, byte[]> consumer) {
-        int partitions = PartitionScan.partitions(consumer, topic, timeout);
-        Map<String, BatchRecord> latest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            TopicPartition tp = new TopicPartition(topic, p);
-            long start = consumer.beginningOffsets(List.of(tp), timeout).get(tp);
-            PartitionScan.read(consumer, tp, start, PartitionScan.end(consumer, tp, timeout), timeout,
-                    r -> apply(latest, r));
-        }
-        return new ArrayList<>(latest.values());
+        return batches.read(c -> {
+            Map<String, BatchRecord> latest = new HashMap<>();
+            batches.readAll(c, r -> apply(latest, r));
+            return new ArrayList<>(latest.values());
+        });
     }
 
     private static void apply(Map<String, BatchRecord> latest, ConsumerRecord<String, byte[]> r) {

@@ -1,6 +1,6 @@
 package dev.npufleet.gateway.kafka;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.GatewayKafka;
 import dev.npufleet.gateway.jobs.JobBus;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
 import dev.npufleet.protocol.CacheDefinition;
@@ -48,8 +48,8 @@ public final class KafkaBus implements JobBus, AutoCloseable {
         return t;
     });
 
-    public KafkaBus(GatewayConfig config, GatewayMetrics metrics) {
-        this(new KafkaProducer<>(KafkaProps.producer(config)), config.topics(), metrics, config.kafkaTimeout());
+    public KafkaBus(GatewayKafka config, GatewayMetrics metrics) {
+        this(new KafkaProducer<>(KafkaProps.producer(config)), config.topics(), metrics, config.timeout());
     }
 
     KafkaBus(Producer<String, byte[]> producer, Topics topics, GatewayMetrics metrics, Duration closeTimeout) {

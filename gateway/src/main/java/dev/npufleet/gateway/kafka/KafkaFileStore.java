@@ -3,7 +3,6 @@ package dev.npufleet.gateway.kafka;
 import dev.npufleet.gateway.batch.BatchIds;
 import dev.npufleet.gateway.batch.FileStore;
 import dev.npufleet.gateway.batch.StoredFile;
-import dev.npufleet.protocol.kafka.PartitionScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -11,8 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
@@ -28,48 +25,35 @@ public final class KafkaFileStore implements FileStore {
     static final String PURPOSE = "purpose";
     static final String CREATED_AT = "created_at";
 
-    private final KafkaBus bus;
-    private final LookupConsumers consumers;
-    private final String topic;
-    private final Duration timeout;
+    private final CompactedTopic files;
 
     public KafkaFileStore(KafkaBus bus, LookupConsumers consumers, String topic, Duration timeout) {
-        this.bus = bus;
-        this.consumers = consumers;
-        this.topic = topic;
-        this.timeout = timeout;
+        this.files = new CompactedTopic(bus, consumers, topic, timeout, "file");
     }
 
     @Override
     public CompletableFuture<Void> put(StoredFile file) {
         List<Header> headers = List.of(header(FILENAME, file.filename()), header(PURPOSE, file.purpose()),
                 header(CREATED_AT, Long.toString(file.createdAt())));
-        return bus.send(new ProducerRecord<>(topic, null, file.id(), file.content(), headers), "file")
-                .thenApply(metadata -> null);
+        return files.put(file.id(), file.content(), headers);
     }
 
     @Override
     public CompletableFuture<Void> delete(String id) {
-        return bus.send(new ProducerRecord<>(topic, id, null), "file").thenApply(metadata -> null);
+        return files.put(id, null, List.of());
     }
 
     @Override
     public CompletableFuture<Optional<StoredFile>> get(String id) {
         long from = BatchIds.timestampMillis(id);
-        return consumers.submit(c -> latest(c, id, from).map(KafkaFileStore::file));
+        return files.read(c -> latest(c, id, from).map(KafkaFileStore::file));
     }
 
+    /** The key's last record, unless that is a tombstone. */
     private Optional<ConsumerRecord<String, byte[]>> latest(Consumer<String, byte[]> consumer, String key, long from) {
-        int partitions = PartitionScan.partitions(consumer, topic, timeout);
-        if (partitions == 0) {
-            return Optional.empty();
-        }
-        TopicPartition tp = new TopicPartition(topic, PartitionScan.partitionOf(key, partitions));
-        long end = PartitionScan.end(consumer, tp, timeout);
-        long start = PartitionScan.offsetAt(consumer, tp, from, end, timeout);
         @SuppressWarnings("unchecked")
         ConsumerRecord<String, byte[]>[] last = new ConsumerRecord[1];
-        PartitionScan.read(consumer, tp, start, end, timeout, r -> {
+        files.readFrom(consumer, key, from, r -> {
             if (key.equals(r.key())) {
                 last[0] = r;
             }

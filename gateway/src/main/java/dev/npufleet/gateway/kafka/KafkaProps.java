@@ -1,6 +1,6 @@
 package dev.npufleet.gateway.kafka;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.GatewayKafka;
 import dev.npufleet.protocol.kafka.TopicSetup;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -17,21 +17,21 @@ public final class KafkaProps {
     private KafkaProps() {
     }
 
-    private static Properties common(GatewayConfig config, String role) {
+    private static Properties common(GatewayKafka config, String role) {
         Properties p = new Properties();
-        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.cluster().bootstrapServers());
         // Names this instance and role in broker logs and quotas.
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, "npufleet-gateway-" + config.gatewayId() + "-" + role);
         // A broker that comes back is found within a second, not after the 1 s..1000 s default climb.
         p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
         // The operator's own settings (security, TLS, SASL) from NPUFLEET_KAFKA_*.
-        p.putAll(config.kafkaProperties());
+        p.putAll(config.cluster().clientOverrides());
         return p;
     }
 
-    public static Properties producer(GatewayConfig config) {
+    public static Properties producer(GatewayKafka config) {
         Properties p = common(config, "producer");
-        long timeout = config.kafkaTimeout().toMillis();
+        long timeout = config.timeout().toMillis();
         // A job, once acknowledged, survives a broker failure; the idempotent producer makes the
         // retries behind that safe (no duplicated jobs).
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -54,7 +54,7 @@ public final class KafkaProps {
     }
 
     /** A consumer without a group: it assigns partitions itself and commits nothing. */
-    public static Properties consumer(GatewayConfig config, String role) {
+    public static Properties consumer(GatewayKafka config, String role) {
         Properties p = common(config, role);
         // No group: every gateway must see every event (any of them may hold the request), and
         // a gateway restarting has no position worth keeping. Nothing to commit.
@@ -67,17 +67,17 @@ public final class KafkaProps {
         // Positions lost to retention restart at the newest record: old events are of no use.
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         // Blocking calls (partitionsFor, position) give up within the Kafka timeout and retry later.
-        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(config.kafkaTimeout().toMillis()));
-        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(config.kafkaTimeout().toMillis()));
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(config.timeout().toMillis()));
+        p.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(config.timeout().toMillis()));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         // Values stay bytes: an event is decoded only when this gateway waits for its job.
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
     }
 
-    public static Properties admin(GatewayConfig config) {
+    public static Properties admin(GatewayKafka config) {
         Properties p = common(config, "admin");
-        long timeout = config.kafkaTimeout().toMillis();
+        long timeout = config.timeout().toMillis();
         // Topic creation and health checks give up within the Kafka timeout and are retried.
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(timeout));
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout));

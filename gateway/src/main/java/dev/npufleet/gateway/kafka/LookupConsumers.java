@@ -1,6 +1,6 @@
 package dev.npufleet.gateway.kafka;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.GatewayKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +40,8 @@ public final class LookupConsumers implements AutoCloseable {
     private final List<Consumer<String, byte[]>> created = new ArrayList<>(); // guarded by itself
     private final ThreadPoolExecutor pool;
 
-    public LookupConsumers(GatewayConfig config) {
-        this(consumers(config), config.kafkaTimeout());
+    public LookupConsumers(GatewayKafka config) {
+        this(consumers(config), config.timeout());
     }
 
     LookupConsumers(Supplier<Consumer<String, byte[]>> factory, Duration closeTimeout) {
@@ -56,7 +56,7 @@ public final class LookupConsumers implements AutoCloseable {
                 });
     }
 
-    private static Supplier<Consumer<String, byte[]>> consumers(GatewayConfig config) {
+    private static Supplier<Consumer<String, byte[]>> consumers(GatewayKafka config) {
         AtomicInteger n = new AtomicInteger();
         return () -> {
             var props = KafkaProps.consumer(config, "lookup-" + n.incrementAndGet());

@@ -1,8 +1,9 @@
 package dev.npufleet.gateway.kafka;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.GatewayKafka;
 import dev.npufleet.gateway.fleet.CacheView;
 import dev.npufleet.gateway.fleet.FleetView;
+import dev.npufleet.protocol.kafka.PartitionScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,6 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +33,9 @@ public final class StateConsumerLoop extends ConsumerLoop {
     private final Duration timeout;
     private Map<TopicPartition, Long> cachesEnd = Map.of(); // loop thread only
 
-    public StateConsumerLoop(GatewayConfig config, CacheView caches, FleetView fleet) {
+    public StateConsumerLoop(GatewayKafka config, CacheView caches, FleetView fleet) {
         this(new KafkaConsumer<>(KafkaProps.consumer(config, "state")), config.topics().caches(),
-                config.topics().workers(), caches, fleet, config.kafkaTimeout());
+                config.topics().workers(), caches, fleet, config.timeout());
     }
 
     StateConsumerLoop(Consumer<String, byte[]> consumer, String cachesTopic, String workersTopic, CacheView caches,
@@ -50,8 +50,8 @@ public final class StateConsumerLoop extends ConsumerLoop {
 
     @Override
     protected boolean assign() {
-        List<TopicPartition> cachePartitions = partitions(cachesTopic);
-        List<TopicPartition> workerPartitions = partitions(workersTopic);
+        List<TopicPartition> cachePartitions = PartitionScan.topicPartitions(consumer, cachesTopic, timeout);
+        List<TopicPartition> workerPartitions = PartitionScan.topicPartitions(consumer, workersTopic, timeout);
         if (cachePartitions.isEmpty() || workerPartitions.isEmpty()) {
             return false;
         }
@@ -63,15 +63,6 @@ public final class StateConsumerLoop extends ConsumerLoop {
         LOG.info("reading {} and {} from their beginning", cachesTopic, workersTopic);
         markReadyIfCaughtUp();
         return true;
-    }
-
-    private List<TopicPartition> partitions(String topic) {
-        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        List<TopicPartition> partitions = new ArrayList<>();
-        if (infos != null) {
-            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-        }
-        return partitions;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.npufleet.gateway.kafka;
 
-import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.config.GatewayKafka;
 import dev.npufleet.protocol.kafka.TopicSetup;
 import java.time.Duration;
 import java.util.List;
@@ -33,13 +33,13 @@ public final class TopicMaintainer implements AutoCloseable {
         return t;
     });
 
-    public TopicMaintainer(GatewayConfig config, BrokerStatus status) {
+    public TopicMaintainer(GatewayKafka config, List<String> models, BrokerStatus status) {
         this.admin = Admin.create(KafkaProps.admin(config));
         TopicSetup defaults = TopicSetup.defaults(config.topics());
         this.setup = new TopicSetup(config.topics(), config.jobPartitions(), defaults.eventPartitions(),
                 defaults.replicationFactor(), defaults.jobRetention(), defaults.eventRetention());
-        this.models = config.models();
-        this.timeout = config.kafkaTimeout();
+        this.models = List.copyOf(models);
+        this.timeout = config.timeout();
         this.status = status;
     }
 

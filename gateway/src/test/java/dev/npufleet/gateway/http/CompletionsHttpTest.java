@@ -78,7 +78,7 @@ class CompletionsHttpTest {
         assertThat(job.replyTo()).isEqualTo("npu.events");
         assertThat(job.params().maxTokens()).isEqualTo(16);
         assertThat(job.params().seed()).as("a re-run must reproduce the text").isNotNull();
-        assertThat(job.deadline() - job.createdAt()).isEqualTo(harness.config.requestTimeout().toMillis());
+        assertThat(job.deadline() - job.createdAt()).isEqualTo(harness.config.requests().timeout().toMillis());
         assertThat(published.key()).isEqualTo(job.id()); // no system prompt, no cache
         // and, once the job is in, its ACCEPTED, so that GET /v1/jobs/{id} knows it on any gateway
         await().atMost(Duration.ofSeconds(5)).until(() -> !harness.bus.events.isEmpty());

@@ -53,12 +53,13 @@ final class HttpHarness implements AutoCloseable {
         caches.markReady();
         QueuedThreadPool pool = new QueuedThreadPool(16, 2);
         router = new FleetRouter(config.routing(), fleet, metrics, System::currentTimeMillis);
-        GatewayServices services = new GatewayServices(config,
-                new ExchangeServices(pending, timers, bus, metrics, config.requestTimeout(), config.sseKeepAlive(),
+        GatewayServices services = new GatewayServices(config.kafka().gatewayId(), config.requests(),
+                config.kafka().topics(),
+                new ExchangeServices(pending, timers, bus, metrics, config.requests().timeout(), config.http().sseKeepAlive(),
                         router),
-                bus, new ModelCatalog(config.models(), fleet), caches, fleet, router, broker, eventsReady::get, pool, jobLog,
+                bus, new ModelCatalog(config.fleet().models(), fleet), caches, fleet, router, broker, eventsReady::get, pool, jobLog,
                 stores.fileStore, stores.batchStore);
-        server = HttpServerFactory.create(config, pool, new GatewayHandler(services));
+        server = HttpServerFactory.create(config.http(), pool, new GatewayHandler(services));
         server.start();
     }
 

@@ -100,7 +100,7 @@ class RequestErrorsHttpTest {
 
     @Test
     void shouldAnswer413AtOnceAndCloseTheConnectionForABodyFarOverTheLimit() throws Exception {
-        long declared = harness.config.maxBodyBytes() + BodyReader.DRAIN_LIMIT + 1;
+        long declared = harness.config.requests().maxBodyBytes() + BodyReader.DRAIN_LIMIT + 1;
         try (Socket socket = new Socket("127.0.0.1", harness.port())) {
             socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"

@@ -94,7 +94,7 @@ class GatewayCacheIT {
         JsonNode list = JsonCodec.mapper().readTree(gateway.get("/v1/cache/it-model").body());
         assertThat(list.path("data")).extracting(n -> n.path("cache_name").asText()).contains("listed");
 
-        try (GatewayUnderTest late = GatewayUnderTest.start(bootstrap, gateway.config.topicPrefix(), Map.of())
+        try (GatewayUnderTest late = GatewayUnderTest.start(bootstrap, gateway.config.kafka().cluster().topicPrefix(), Map.of())
                 .awaitReady()) {
             HttpResponse<String> got = late.get("/v1/cache/it-model/listed");
             assertThat(got.statusCode()).isEqualTo(200);

@@ -152,7 +152,7 @@ class GatewayKafkaIT {
     @Test
     void shouldAnswer504AndPublishACancelWhenNoAnswerComesInTime(KafkaTestBroker.Broker kafka) throws Exception {
         try (GatewayUnderTest impatient = GatewayUnderTest.start(kafka.bootstrapServers(),
-                gateway.config.topicPrefix(), Map.of("NPUFLEET_REQUEST_TIMEOUT_MS", "1500")).awaitReady()) {
+                gateway.config.kafka().cluster().topicPrefix(), Map.of("NPUFLEET_REQUEST_TIMEOUT_MS", "1500")).awaitReady()) {
             CompletableFuture<HttpResponse<String>> pending = impatient.postAsync("/v1/completions",
                     "{\"model\":\"it-model\",\"prompt\":\"hello?\"}");
             Job job = worker.nextJob(WAIT).job();

@@ -56,7 +56,7 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     Topics topics() {
-        return config.topics();
+        return config.kafka().topics();
     }
 
     int port() {

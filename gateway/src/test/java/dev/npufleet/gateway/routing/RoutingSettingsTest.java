@@ -26,7 +26,7 @@ class RoutingSettingsTest {
 
         assertThat(s).isEqualTo(new RoutingSettings(RoutingPolicy.ROUND_ROBIN, 1.5, 277, 17.2, 1));
         assertThat(RoutingSettings.fromEnv(Map.of("NPUFLEET_ROUTING", "hash")).policy()).isEqualTo(RoutingPolicy.HASH);
-        assertThat(s.describe()).contains("routing=round-robin", "loadFactor=1.5");
+        assertThat(s.describe()).contains("NPUFLEET_ROUTING=round-robin", "NPUFLEET_ROUTING_LOAD_FACTOR=1.5");
     }
 
     @Test

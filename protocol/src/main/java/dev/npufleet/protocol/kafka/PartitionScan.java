@@ -41,7 +41,8 @@ public final class PartitionScan {
     /** The topic's partitions; none when the topic does not exist (yet). */
     public static List<TopicPartition> topicPartitions(Consumer<?, ?> consumer, String topic, Duration timeout) {
         List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
-        return infos == null ? List.of() : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        return infos == null ? List.of()
+                : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
     }
 
     public static long end(Consumer<String, byte[]> consumer, TopicPartition tp, Duration timeout) {
