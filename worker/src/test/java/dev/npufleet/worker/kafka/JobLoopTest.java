@@ -84,8 +84,9 @@ class JobLoopTest {
         Job job = Jobs.completion(MODEL, REPLIES, "Hi");
         f.offer(job);
 
-        // When the job ends but its events are not acknowledged yet
-        f.spinUntil(() -> f.ended(job.id()));
+        // When the job's text is out but not acknowledged yet (its FINISH waits for that)
+        f.spinUntil(() -> f.events(job.id()).stream().anyMatch(e -> e.type() == EventType.CHUNK));
+        assertThat(f.ended(job.id())).isFalse();
         for (int i = 0; i < 5; i++) {
             f.loop.runOnce();
         }
