@@ -94,11 +94,13 @@ class JobLoopTest {
         // Then nothing is committed
         assertThat(f.committed(f.p0)).isEqualTo(-1);
 
-        // And once the broker acknowledges everything, offset + 1 is
-        while (f.producer.completeNext()) {
-            // ack in order
-        }
-        f.spinUntil(() -> f.committed(f.p0) == 1);
+        // And once the broker acknowledges everything (the FINISH follows the last chunk's ack), offset + 1 is
+        f.spinUntil(() -> {
+            while (f.producer.completeNext()) {
+                // ack in order
+            }
+            return f.committed(f.p0) == 1;
+        });
         assertThat(f.text(job.id())).isEqualTo("Hey");
     }
 
