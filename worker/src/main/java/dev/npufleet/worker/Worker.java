@@ -18,7 +18,9 @@ import dev.npufleet.worker.job.DeadLetters;
 import dev.npufleet.worker.job.JobExecutor;
 import dev.npufleet.worker.job.JobServices;
 import dev.npufleet.worker.job.PoisonMarker;
+import dev.npufleet.worker.job.ReplyTopics;
 import dev.npufleet.worker.job.SlotControl;
+import dev.npufleet.worker.kafka.AdminTopicLookup;
 import dev.npufleet.worker.kafka.BrokerLink;
 import dev.npufleet.worker.kafka.CatchUpRequests;
 import dev.npufleet.worker.kafka.JobLoop;
@@ -127,7 +129,9 @@ public final class Worker implements AutoCloseable {
         CatchUpRequests catchUp = new CatchUpRequests();
         CacheDefinitionView view = new CacheDefinitionView(id.model(), store, Clock.systemUTC(), catchUp::request);
         startSideChannel(topics, view, catchUp);
-        JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics));
+        AdminTopicLookup topicLookup = new AdminTopicLookup(Admin.create(clients.admin()), HISTORY_TIMEOUT);
+        resources.push(topicLookup);
+        JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics), new ReplyTopics(topicLookup));
         resources.push(() -> executor.close(ABORT_GRACE.toMillis()));
         loop = new JobLoop(new KafkaConsumer<>(clients.jobConsumer()), executor,
                 new JobLoop.Settings(topics.jobs(id.model()), Duration.ofSeconds(1), config.loop().drainTimeout(),
