@@ -18,6 +18,13 @@ public enum ErrorCode {
     POISON_JOB,
     /** The worker serves another model. */
     MODEL_NOT_SERVED,
+    /**
+     * The answer has a hole: its end says more text was written than the reader could read (set by a reader, a
+     * gateway, never by a worker: workers send no end after text they could not deliver).
+     */
+    ANSWER_INCOMPLETE,
+    /** The job's {@code reply_to} cannot take its events (missing, internal, invalid, or an event too large). */
+    UNDELIVERABLE_REPLY,
     /** Anything else. */
     INTERNAL;
 

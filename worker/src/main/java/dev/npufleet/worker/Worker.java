@@ -18,7 +18,10 @@ import dev.npufleet.worker.job.DeadLetters;
 import dev.npufleet.worker.job.JobExecutor;
 import dev.npufleet.worker.job.JobServices;
 import dev.npufleet.worker.job.PoisonMarker;
+import dev.npufleet.worker.job.ReplyTopics;
 import dev.npufleet.worker.job.SlotControl;
+import dev.npufleet.worker.kafka.AdminTopicLookup;
+import dev.npufleet.worker.kafka.BrokerLink;
 import dev.npufleet.worker.kafka.CatchUpRequests;
 import dev.npufleet.worker.kafka.JobLoop;
 import dev.npufleet.worker.kafka.KafkaClients;
@@ -70,6 +73,7 @@ public final class Worker implements AutoCloseable {
     private final Runnable stateChanged = this::requestStatus;
     private final WorkerStats stats = new WorkerStats(stateChanged);
     private final long startedAt = System.currentTimeMillis();
+    private final BrokerLink link;
     private InferenceEngine engine;
     private CacheStore store;
     private SlotControl slot;
@@ -82,6 +86,7 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         this.id = config.identity();
         this.clients = new KafkaClients(config.kafka(), id.workerId(), id.model(), config.loop());
+        this.link = new BrokerLink(id.workerId());
     }
 
     /** Starts a worker on the RKLLM runtime (or simulator) that {@code config} names. */
@@ -119,17 +124,20 @@ public final class Worker implements AutoCloseable {
         openCaches();
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(clients.producer());
         resources.push(() -> producer.close(CLIENT_CLOSE));
-        KafkaEventSink sink = new KafkaEventSink(producer, metrics);
+        KafkaEventSink sink = new KafkaEventSink(producer, metrics, link);
         slot = new SlotControl(engine::abort, 10_000, stateChanged);
         CatchUpRequests catchUp = new CatchUpRequests();
         CacheDefinitionView view = new CacheDefinitionView(id.model(), store, Clock.systemUTC(), catchUp::request);
         startSideChannel(topics, view, catchUp);
-        JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics));
+        AdminTopicLookup topicLookup = new AdminTopicLookup(Admin.create(clients.admin()), HISTORY_TIMEOUT);
+        resources.push(topicLookup);
+        JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics), new ReplyTopics(topicLookup));
         resources.push(() -> executor.close(ABORT_GRACE.toMillis()));
         loop = new JobLoop(new KafkaConsumer<>(clients.jobConsumer()), executor,
                 new JobLoop.Settings(topics.jobs(id.model()), Duration.ofSeconds(1), config.loop().drainTimeout(),
                         config.loop().heartbeat(), ABORT_GRACE, CLIENT_CLOSE), stats, metrics);
         metrics.gauges(() -> queueDepth(), () -> slot.currentJobId() == null ? 0 : 1, store::totalBytes);
+        metrics.brokerGauge(() -> link.isUp() ? 1 : 0);
         startStatus(topics, sink, registry);
         if (side.failure() != null) {
             throw new IllegalStateException("the control/caches consumer failed during start-up", side.failure());
@@ -262,6 +270,11 @@ public final class Worker implements AutoCloseable {
 
     public String workerId() {
         return id.workerId();
+    }
+
+    /** Whether the worker's records reach the broker (see {@link BrokerLink}). Any thread. */
+    public BrokerLink brokerLink() {
+        return link;
     }
 
     /** Waits until the worker has stopped (closed, or failed: see {@link #failure()}). */

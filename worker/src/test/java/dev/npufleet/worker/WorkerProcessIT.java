@@ -52,12 +52,12 @@ class WorkerProcessIT {
     }
 
     @Test
-    void shouldDeadLetterAJobThatCrashedTheWorkerThreeTimes(KafkaTestBroker.Broker broker) throws Exception {
-        // Given topics, a job whose prompt makes the runtime kill the process, and a good job behind it
+    void shouldDeadLetterAJobThatCrashedTwoBoardsThreeTimes(KafkaTestBroker.Broker broker) throws Exception {
+        // Given topics, two boards whose runtime dies on a poison prompt, the job with it, and a good job behind it
         String prefix = KafkaTestBroker.uniqueName("poison") + ".";
         Topics topics = new Topics(prefix);
-        Map<String, String> env = env(broker, prefix, "board-p");
-        env.put("NPUFLEET_SIM_OPTIONS", "crash_on=POISON-PILL");
+        List<Map<String, String>> boards = List.of(env(broker, prefix, "board-p"), env(broker, prefix, "board-q"));
+        boards.forEach(env -> env.put("NPUFLEET_SIM_OPTIONS", "crash_on=POISON-PILL"));
         createTopics(broker, topics);
         try (KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
             Job poison = job(topics, "Please swallow the POISON-PILL now");
@@ -66,10 +66,10 @@ class WorkerProcessIT {
             probe.send(topics.jobs("qwen3-0.6b-sim"), "same-key", poison);
             probe.send(topics.jobs("qwen3-0.6b-sim"), "same-key", good);
 
-            // When the worker is restarted after each crash, as a supervisor does
+            // When a board is started after each crash, the two in turn (a fleet whose supervisors restart them)
             int crashes = 0;
             while (true) {
-                process = start(env, "run-" + crashes);
+                process = start(boards.get(crashes % 2), "run-" + crashes);
                 int exit = waitUntilExitOr(process, () -> probe.events(good.id()).stream()
                         .anyMatch(e -> e.type().isTerminal()));
                 if (exit < 0) {
@@ -80,21 +80,21 @@ class WorkerProcessIT {
                 assertThat(crashes).as("crashes before the job was given up").isLessThanOrEqualTo(3);
             }
 
-            // Then it crashed three times, then went to the DLQ with the reason, and the next job ran
+            // Then it crashed three times on two boards, then went to the DLQ with the reason, and the next job ran
             assertThat(crashes).isEqualTo(3);
             Event last = probe.awaitLast(poison.id());
             assertThat(last.type()).isEqualTo(EventType.ERROR);
             assertThat(last.error().code()).isEqualTo(ErrorCode.POISON_JOB.wire());
             assertThat(last.attempt()).isEqualTo(4);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(probe.deadLetters()).singleElement()
-                    .satisfies(d -> assertThat(d.reason()).isEqualTo("crashed the worker 3 times")));
+                    .satisfies(d -> assertThat(d.reason()).isEqualTo("crashed 3 attempts on 2 boards")));
             assertThat(probe.awaitLast(good.id()).type()).isEqualTo(EventType.FINISH);
 
             // And a SIGTERM stops the worker through its shutdown hook: status tombstoned
             process.destroy();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isEqualTo(143); // the JVM's status after SIGTERM
-            await().atMost(Duration.ofSeconds(10)).until(() -> probe.tombstoned("board-p"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> probe.tombstoned("board-q"));
         }
     }
 

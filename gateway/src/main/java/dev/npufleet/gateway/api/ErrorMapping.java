@@ -118,7 +118,8 @@ public final class ErrorMapping {
             case INVALID_REQUEST -> new ApiError(400, INVALID_REQUEST, code, null, error.message());
             case CACHE_NOT_FOUND -> new ApiError(404, INVALID_REQUEST, code, "use_cache", error.message());
             case DEADLINE_EXCEEDED -> new ApiError(504, SERVER_ERROR, code, null, error.message());
-            case MODEL_NOT_SERVED -> new ApiError(502, SERVER_ERROR, code, null, error.message());
+            case MODEL_NOT_SERVED, ANSWER_INCOMPLETE, UNDELIVERABLE_REPLY ->
+                    new ApiError(502, SERVER_ERROR, code, null, error.message());
             case RUNTIME_ERROR, MALFORMED_JOB, POISON_JOB, INTERNAL ->
                     new ApiError(500, SERVER_ERROR, code, null, error.message());
         };

@@ -79,7 +79,9 @@ public abstract class JobExchange implements JobListener {
                 if (event.worker() != null) {
                     worker = event.worker();
                 }
-                if (end("finished", event)) {
+                if (cursor.isCut(event.seq())) {
+                    cut(event);
+                } else if (end("finished", event)) {
                     LOG.atDebug().addKeyValue("jobId", jobId).addKeyValue("board", worker)
                             .log("job finished after {} ms, {} code points", (System.nanoTime() - startNanos) / 1_000_000,
                                     cursor.delivered());
@@ -98,11 +100,26 @@ public abstract class JobExchange implements JobListener {
         }
     }
 
+    /** The job ended with a hole still open in its text: the client gets an error, never a gap. */
+    private void cut(Event finish) {
+        if (end("cut", finish)) {
+            ErrorInfo error = AnswerCursor.cutError(cursor.delivered(), finish.seq());
+            services.metrics().answerCut();
+            LOG.atWarn().addKeyValue("jobId", jobId).addKeyValue("board", worker)
+                    .log("answer cut: {} of {} code points readable in order", cursor.delivered(), finish.seq());
+            failed(ErrorMapping.fromWorker(error));
+        }
+    }
+
     private void chunk(Event event) {
         long dropped = cursor.dropped();
         long trimmed = cursor.trimmed();
+        long gaps = cursor.gaps();
         String fresh = cursor.accept(event.seq(), event.text());
         services.metrics().duplicates(cursor.dropped() - dropped, cursor.trimmed() - trimmed);
+        if (cursor.gaps() > gaps) {
+            services.metrics().gap();
+        }
         if (!fresh.isEmpty()) {
             text(fresh, cursor.delivered());
         }

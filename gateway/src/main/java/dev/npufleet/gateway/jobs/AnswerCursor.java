@@ -1,10 +1,16 @@
 package dev.npufleet.gateway.jobs;
 
+import dev.npufleet.protocol.ErrorCode;
+import dev.npufleet.protocol.ErrorInfo;
+
 /**
- * Makes a job's text arrive exactly once, whatever the worker re-sends. A chunk's {@code seq} is
- * the code-point offset of its first character in the answer, and a re-run after a worker crash
- * produces the same text, so: a chunk wholly before what was delivered is a duplicate (dropped),
- * a chunk straddling it is trimmed to its new part, a chunk after it is delivered as is.
+ * Makes a job's text arrive exactly once and without a hole, whatever the worker re-sends. A chunk's
+ * {@code seq} is the code-point offset of its first character in the answer, and a re-run after a worker
+ * crash produces the same text, so: a chunk wholly before what was delivered is a duplicate (dropped),
+ * a chunk straddling it is trimmed to its new part, a chunk that starts exactly there is delivered as is.
+ * A chunk that starts past it follows a hole (text lost on its way, a broker outage say): it is never
+ * delivered. The job's re-run sends every character after the text it finds in the log without a hole,
+ * so the hole is filled by it; a job that ends with a hole still open is cut (see {@link #isCut}).
  *
  * <p>Not thread-safe: one job's events are handed over by the single events-consumer thread.
  */
@@ -28,17 +34,32 @@ public final class AnswerCursor {
             dropped++;
             return "";
         }
+        if (seq > delivered) {
+            gaps++; // a hole before it: wait for the re-run that fills it
+            return "";
+        }
         String fresh = text;
         if (seq < delivered) {
             trimmed++;
             fresh = text.substring(text.offsetByCodePoints(0, (int) (delivered - seq)));
-        } else if (seq > delivered) {
-            // Text went missing (events lost or a re-run that differs): deliver what we have rather
-            // than stall the answer; the count shows it in the metrics.
-            gaps++;
         }
         delivered = end;
         return fresh;
+    }
+
+    /**
+     * True when a job that ended with an answer of {@code length} code points (its FINISH's {@code seq}) has
+     * delivered less than that: the rest is missing, and the answer must end as cut, not as finished.
+     */
+    public boolean isCut(long length) {
+        return length > delivered;
+    }
+
+    /** The error a cut answer ends with: it had {@code length} code points, {@code delivered} were readable in order. */
+    public static ErrorInfo cutError(long delivered, long length) {
+        return ErrorInfo.of(ErrorCode.ANSWER_INCOMPLETE, "The answer was cut after " + delivered + " of its " + length
+                + " characters: the rest of its text is missing from the event log (lost while the message broker "
+                + "was unavailable); retry the request.");
     }
 
     /** Code points delivered so far: the offset the next new character has. */
@@ -56,7 +77,7 @@ public final class AnswerCursor {
         return trimmed;
     }
 
-    /** Chunks that started after the delivered text ended. */
+    /** Chunks that started after the delivered text ended (held back: never delivered). */
     public long gaps() {
         return gaps;
     }

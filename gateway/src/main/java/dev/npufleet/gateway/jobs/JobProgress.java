@@ -1,13 +1,15 @@
 package dev.npufleet.gateway.jobs;
 
 import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.EventType;
 import dev.npufleet.protocol.JobAccepted;
 
 /**
  * Folds one job's events, in log order, into a {@link JobSnapshot}: the same rules as the
  * streaming path (chunks deduplicated by {@code seq} through an {@link AnswerCursor}, so a job
  * re-run after a worker crash adds nothing twice), the first FINISH or ERROR ends it, and the
- * gateway's ACCEPTED counts wherever it sits (a fast worker's events may precede it).
+ * gateway's ACCEPTED counts wherever it sits (a fast worker's events may precede it). A FINISH whose answer
+ * has a hole the log does not fill ends the job as failed ({@code answer_incomplete}), never as completed.
  *
  * <p>Not thread-safe: one lookup owns an instance at a time. {@link #offset()} lets a lookup resume
  * where the previous one stopped.
@@ -55,7 +57,9 @@ public final class JobProgress {
             case FINISH, ERROR -> {
                 // a worker that crashed after its FINISH but before its commit runs the job again: first end wins
                 if (terminal == null) {
-                    terminal = event;
+                    terminal = event.type() == EventType.FINISH && cursor.isCut(event.seq()) ? Event.error(jobId,
+                            event.worker(), event.attempt(), AnswerCursor.cutError(cursor.delivered(), event.seq()))
+                            : event;
                 }
             }
         }

@@ -16,12 +16,15 @@ import java.util.function.Supplier;
  *   <li>{@code gateway_http_requests_total{endpoint,status}}: answered requests</li>
  *   <li>{@code gateway_ttft_seconds{model}}: request arrival to the first text written to a stream</li>
  *   <li>{@code gateway_job_duration_seconds{model,outcome}}: request arrival to the job's end
- *       ({@code finished}, {@code failed}, {@code timeout}, {@code client_gone}, {@code unavailable})</li>
+ *       ({@code finished}, {@code failed}, {@code cut}, {@code timeout}, {@code client_gone}, {@code unavailable})</li>
  *   <li>{@code gateway_streams_open}: SSE streams being written</li>
  *   <li>{@code gateway_tokens_relayed_total{model}}: completion tokens of finished jobs;
  *       {@code gateway_chunks_relayed_total}: text chunks written to clients</li>
  *   <li>{@code gateway_kafka_produce_seconds{record,outcome}}: send to broker acknowledgement</li>
  *   <li>{@code gateway_events_duplicates_total{kind}}: re-sent chunks {@code dropped} whole or {@code trimmed}</li>
+ *   <li>{@code gateway_events_gaps_total}: chunks that came after a hole in their answer (held back, never
+ *       written; the job's re-run fills the hole); {@code gateway_answers_cut_total}: answers that ended with
+ *       a hole still open (the client got an {@code answer_incomplete} error instead of the rest)</li>
  *   <li>{@code gateway_routing_decisions_total{policy,reason}}: where jobs were sent and why (see
  *       {@code RouteReason})</li>
  *   <li>{@code gateway_routing_in_flight}: jobs this gateway sent to a board and is still waiting on</li>
@@ -35,6 +38,8 @@ public final class GatewayMetrics {
     private final Counter chunksRelayed;
     private final Counter duplicatesDropped;
     private final Counter duplicatesTrimmed;
+    private final Counter gaps;
+    private final Counter answersCut;
 
     public GatewayMetrics() {
         Gauge.builder("gateway.streams.open", openStreams, AtomicInteger::get)
@@ -43,6 +48,10 @@ public final class GatewayMetrics {
                 .register(registry);
         duplicatesDropped = duplicates("dropped");
         duplicatesTrimmed = duplicates("trimmed");
+        gaps = Counter.builder("gateway.events.gaps")
+                .description("chunks after a hole in their answer, held back until a re-run fills it").register(registry);
+        answersCut = Counter.builder("gateway.answers.cut")
+                .description("answers ended with an answer_incomplete error: a hole no re-run filled").register(registry);
     }
 
     private Counter duplicates(String kind) {
@@ -111,6 +120,14 @@ public final class GatewayMetrics {
         if (trimmed > 0) {
             duplicatesTrimmed.increment(trimmed);
         }
+    }
+
+    public void gap() {
+        gaps.increment();
+    }
+
+    public void answerCut() {
+        answersCut.increment();
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -180,6 +180,64 @@ class CompletionsHttpTest {
     }
 
     @Test
+    void shouldHoldTextBackAfterAHoleUntilTheReRunFillsIt() throws Exception {
+        // Given a stream whose second chunk never reached the log (a broker outage)
+        CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/v1/chat/completions", CHAT_STREAM);
+        String id = harness.bus.nextJob().job().id();
+        harness.emit(Events.chunk(id, 0, "Hello"));
+        harness.emit(Events.chunk(id, 11, ", again")); // " world" is missing
+
+        // When the job's re-run sends its text again
+        harness.emit(Events.started(id));
+        harness.emit(Events.chunk(id, 0, "Hello world"));
+        harness.emit(Events.chunk(id, 11, ", again"));
+        harness.emit(Events.finish(id, 18, Usage.of(3, 5, 0)));
+
+        // Then the client never saw text past the hole, and got the whole answer in order
+        List<SseFrame> frames = SseFrame.parse(pending.get(10, TimeUnit.SECONDS).body());
+        List<String> texts = frames.stream().filter(f -> !f.isDone() && f.id() != null).map(SseFrame::text)
+                .filter(t -> !t.isEmpty()).toList();
+        assertThat(texts).containsExactly("Hello", " world", ", again");
+        assertThat(harness.metrics.scrape()).contains("gateway_events_gaps_total 1.0");
+    }
+
+    @Test
+    void shouldEndAStreamWhoseAnswerEndsWithAHoleWithAnAnswerIncompleteErrorEvent() throws Exception {
+        // Given a stream whose middle chunk is missing and a FINISH that says the answer is 18 characters
+        CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/v1/chat/completions", CHAT_STREAM);
+        String id = harness.bus.nextJob().job().id();
+        harness.emit(Events.chunk(id, 0, "Hello"));
+        harness.emit(Events.chunk(id, 11, ", again"));
+        harness.emit(Events.finish(id, 18, Usage.of(3, 5, 0)));
+
+        // Then the stream ends with an error event saying the answer was cut, and no finish_reason
+        HttpResponse<String> response = pending.get(10, TimeUnit.SECONDS);
+        List<SseFrame> frames = SseFrame.parse(response.body());
+        assertThat(response.body()).doesNotContain("again").doesNotContain("\"finish_reason\":\"stop\"");
+        SseFrame error = frames.get(frames.size() - 2);
+        assertThat(error.json().at("/error/code").asText()).isEqualTo("answer_incomplete");
+        assertThat(error.json().at("/error/message").asText()).contains("cut after 5 of its 18 characters");
+        assertThat(frames.get(frames.size() - 1).isDone()).isTrue();
+        assertThat(harness.metrics.scrape()).contains("gateway_answers_cut_total 1.0");
+    }
+
+    @Test
+    void shouldAnswerANonStreamedRequestWhoseAnswerEndsWithAHoleWithA502() throws Exception {
+        CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/v1/chat/completions", CHAT);
+        String id = harness.bus.nextJob().job().id();
+        harness.emit(Events.chunk(id, 0, "Hello"));
+        harness.emit(Events.chunk(id, 11, ", again"));
+        harness.emit(Events.finish(id, 18, Usage.of(3, 5, 0)));
+
+        HttpResponse<String> response = pending.get(10, TimeUnit.SECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        JsonNode error = JsonCodec.mapper().readTree(response.body()).path("error");
+        assertThat(error.path("type").asText()).isEqualTo("server_error");
+        assertThat(error.path("code").asText()).isEqualTo("answer_incomplete");
+    }
+
+    @Test
     void shouldEndAStreamThatFailsMidwayWithAnErrorEventThenDone() throws Exception {
         CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/v1/chat/completions", CHAT_STREAM);
         String id = harness.bus.nextJob().job().id();

@@ -44,12 +44,20 @@ class AnswerCursorTest {
     }
 
     @Test
-    void shouldDeliverAChunkAfterAGapAndCountTheGap() {
+    void shouldNeverDeliverPastAHoleButLetTheReRunFillIt() {
+        // Given "ab" delivered and a chunk that starts at 5 (3 characters lost)
         cursor.accept(0, "ab");
 
-        assertThat(cursor.accept(5, "xy")).isEqualTo("xy");
+        // Then that chunk is held back and counted
+        assertThat(cursor.accept(5, "xy")).isEmpty();
         assertThat(cursor.gaps()).isEqualTo(1);
-        assertThat(cursor.delivered()).isEqualTo(7);
+        assertThat(cursor.delivered()).isEqualTo(2);
+        assertThat(cursor.isCut(7)).isTrue();
+
+        // And a re-run that sends the text again from the start fills the hole in order
+        assertThat(cursor.accept(0, "abcde")).isEqualTo("cde");
+        assertThat(cursor.accept(5, "xy")).isEqualTo("xy");
+        assertThat(cursor.isCut(7)).isFalse();
     }
 
     @Test

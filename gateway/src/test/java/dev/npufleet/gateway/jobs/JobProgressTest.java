@@ -114,6 +114,19 @@ class JobProgressTest {
     }
 
     @Test
+    void shouldFailAsCutWhenItEndsWithAHoleInItsText() {
+        // Given an answer of 6 characters whose middle chunk never reached the log
+        JobSnapshot job = fold(List.of(accepted(), chunk("b1", 1, 0, "ab"), chunk("b1", 1, 4, "ef"),
+                finish("b1", 1, 6, "stop")));
+
+        // Then the job failed, with the text readable in order only, and says why
+        assertThat(job.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.text()).isEqualTo("ab");
+        assertThat(job.terminal().error().code()).isEqualTo("answer_incomplete");
+        assertThat(job.terminal().error().message()).contains("cut after 2 of its 6 characters");
+    }
+
+    @Test
     void shouldBeCancelledWhenTheWorkerFinishedForACancel() {
         JobSnapshot skipped = fold(List.of(accepted(), finish("b1", 1, 0, "cancelled")));
         JobSnapshot aborted = fold(List.of(accepted(), chunk("b1", 1, 0, "Hal"), finish("b1", 1, 3, "cancelled")));

@@ -10,9 +10,17 @@ import java.util.concurrent.CompletableFuture;
  * code-point offset of its first character in the answer, and its {@code tokens} the tokens generated
  * through its end. A job that continues an earlier attempt's text starts at that text's length.
  *
+ * <p>No hole, ever: the job's last event goes out only once every chunk is acknowledged, and after a
+ * chunk that could not be delivered nothing more is sent (no later chunk, no FINISH): the job's events
+ * then end at a gap-free prefix, the job is not committed, and its re-run replays or continues from
+ * that prefix. The one-in-flight rule makes this hold for every chunk, not just the last. While a
+ * chunk waits for its acknowledgement (up to the producer's delivery timeout, a broker outage
+ * included) the text generated meanwhile is held here: at most the job's {@code max_tokens} of text.
+ *
  * <p>Threads: {@link #append} and {@link #finish} from the job's token thread; acks come on the
- * sink's I/O thread (which then sends the held text). All state is guarded by {@code this}, and
- * sends happen under it, so chunks leave in {@code seq} order whichever thread sends them.
+ * sink's I/O thread (which then sends the held text, or the last event). All state is guarded by
+ * {@code this}, and sends happen under it, so events leave in {@code seq} order whichever thread
+ * sends them.
  */
 public final class ChunkPublisher {
 
@@ -21,14 +29,17 @@ public final class ChunkPublisher {
     private final String jobId;
     private final String worker;
     private final int attempt;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     private final StringBuilder pending = new StringBuilder();
     private long sentLength;
     private int tokens;
     private long chunks;
     private boolean inFlight;
-    private boolean finished;
+    private Event last;
+    private boolean lastSent;
     private Throwable failure;
+    private Runnable onFailure = () -> { };
 
     public ChunkPublisher(EventSink sink, String topic, String jobId, String worker, int attempt) {
         this(sink, topic, jobId, worker, attempt, 0, 0);
@@ -49,6 +60,14 @@ public final class ChunkPublisher {
         this.tokens = startTokens;
     }
 
+    /**
+     * Runs {@code action} once, on the sink's I/O thread, when a chunk could not be delivered (the
+     * job should stop generating: nothing it writes from then on can be published).
+     */
+    public synchronized void onFailure(Runnable action) {
+        this.onFailure = action;
+    }
+
     /** Adds generated text (whole characters); sends it now unless a chunk is in flight. */
     public synchronized void append(String text) {
         append(text, tokens);
@@ -60,7 +79,7 @@ public final class ChunkPublisher {
      */
     public synchronized void append(String text, int tokensSoFar) {
         tokens = Math.max(tokens, tokensSoFar);
-        if (text.isEmpty() || finished) {
+        if (text.isEmpty() || last != null || failure != null) {
             return;
         }
         pending.append(text);
@@ -84,26 +103,54 @@ public final class ChunkPublisher {
         return chunks;
     }
 
+    /** Completes when the last event is acknowledged; fails as {@link #finish} says. */
+    public CompletableFuture<Void> done() {
+        return done;
+    }
+
+    /** True once a chunk could not be delivered. */
+    public synchronized boolean failed() {
+        return failure != null;
+    }
+
     /**
-     * Sends what is held, then the job's last event.
+     * Sends what is held, waits for every chunk's acknowledgement, then sends the job's last event.
      *
-     * @return completes when the last event is acknowledged; fails when it or any chunk could not
-     *     be delivered (then the job's events are incomplete and the job must run again)
+     * @return completes when the last event is acknowledged; fails when a chunk could not be
+     *     delivered (then the last event is not sent: the job's events are incomplete and the job
+     *     must run again) or when the last event itself could not be
      */
     public CompletableFuture<Void> finish(Event last) {
         synchronized (this) {
-            finished = true;
-            if (pending.length() > 0) {
-                // The producer keeps one partition's records in order, so this may overtake no chunk.
-                sendPending();
+            if (this.last == null) {
+                this.last = last;
+                proceed();
             }
         }
-        return sink.send(topic, jobId, last).thenCompose(ignored -> {
-            synchronized (this) {
-                return failure == null ? CompletableFuture.completedFuture(null)
-                        : CompletableFuture.failedFuture(failure);
-            }
-        });
+        return done;
+    }
+
+    /** Sends the next thing due once nothing is in flight: held text, else the last event. Under the lock. */
+    private void proceed() {
+        if (failure != null) {
+            done.completeExceptionally(failure);
+            return;
+        }
+        if (inFlight) {
+            return;
+        }
+        if (pending.length() > 0) {
+            sendPending();
+        } else if (last != null && !lastSent) {
+            lastSent = true;
+            sink.send(topic, jobId, last).whenComplete((ok, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                } else {
+                    done.complete(null);
+                }
+            });
+        }
     }
 
     private void sendPending() {
@@ -117,13 +164,19 @@ public final class ChunkPublisher {
                 .whenComplete((ok, error) -> acked(error));
     }
 
-    private synchronized void acked(Throwable error) {
-        inFlight = false;
-        if (error != null && failure == null) {
-            failure = error;
+    private void acked(Throwable error) {
+        Runnable action = null;
+        synchronized (this) {
+            inFlight = false;
+            if (error != null && failure == null) {
+                failure = error;
+                pending.setLength(0); // can never be published: a later chunk would leave a hole
+                action = onFailure;
+            }
+            proceed();
         }
-        if (!finished && pending.length() > 0) {
-            sendPending();
+        if (action != null) {
+            action.run();
         }
     }
 }

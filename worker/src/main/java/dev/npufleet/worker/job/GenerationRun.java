@@ -53,6 +53,7 @@ final class GenerationRun implements TokenListener {
         this.chunks = chunks;
         this.continued = continued;
         this.stops = new StopSequenceFilter(job.params().stop());
+        chunks.onFailure(() -> control.abort(AbortReason.UNDELIVERED));
     }
 
     /** Runs the job; returns the future of its last event, or ABANDONED when revoked or shut down. */
@@ -84,6 +85,10 @@ final class GenerationRun implements TokenListener {
         AbortReason reason = control.reason();
         if (reason != null && reason.abandonsJob()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
+        }
+        if (reason == AbortReason.UNDELIVERED || chunks.failed()) {
+            s.tracking().metrics().job(WorkerMetrics.Outcome.UNDELIVERED);
+            return chunks.done().thenApply(v -> RecordOutcome.DONE); // failed: the loop runs the job again
         }
         if (reason != AbortReason.STOP_SEQUENCE) {
             chunks.append(stops.flush());

@@ -1,6 +1,8 @@
 package dev.npufleet.worker.job;
 
+import dev.npufleet.protocol.ErrorCode;
 import dev.npufleet.protocol.ErrorInfo;
+import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The NPU slot: receives job records from the consumer thread, dead-letters malformed ones at once
- * and runs the others, one at a time, on its own job thread. Owns that thread.
+ * and runs the others, one at a time, on its own job thread. Owns that thread. A job whose reply topic
+ * can never take its events (see {@link ReplyTopics}) is dead-lettered too, before it runs or when a send
+ * is refused, so that its partition moves on instead of running it again forever.
  */
 public final class JobExecutor implements RecordHandler, AutoCloseable {
 
@@ -23,9 +27,15 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
     private final JobDecoder decoder;
     private final JobProcessor processor;
     private final ExecutorService jobThread;
+    private final ReplyTopics replies;
 
     public JobExecutor(JobServices services) {
+        this(services, ReplyTopics.UNCHECKED);
+    }
+
+    public JobExecutor(JobServices services, ReplyTopics replies) {
         this.s = services;
+        this.replies = replies;
         this.decoder = new JobDecoder(services.identity().model());
         this.processor = new JobProcessor(services);
         this.jobThread = Executors.newSingleThreadExecutor(r -> {
@@ -49,9 +59,35 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
         }
         Job job = ((JobDecoder.Valid) decoded).job();
         RunControl control = s.tracking().slot().admit(job.id());
-        return CompletableFuture.supplyAsync(() -> processor.process(job, ctx, control, record.value()), jobThread)
+        return CompletableFuture.supplyAsync(() -> checked(job, ctx, control, record.value()), jobThread)
                 .thenCompose(f -> f)
+                // on the job thread: a send from the producer's I/O thread could wait there for metadata
+                .exceptionallyComposeAsync(error -> ReplyTopics.undeliverable(error)
+                        .map(reason -> undeliverable(job, ctx, record.value(), reason, true))
+                        .orElseGet(() -> CompletableFuture.failedFuture(error)), jobThread)
                 .whenComplete((outcome, error) -> s.tracking().slot().release(control));
+    }
+
+    private CompletableFuture<RecordOutcome> checked(Job job, RecordContext ctx, RunControl control, byte[] value) {
+        return replies.undeliverable(job.replyTo()).map(reason -> undeliverable(job, ctx, value, reason, false))
+                .orElseGet(() -> processor.process(job, ctx, control, value));
+    }
+
+    /**
+     * Dead-letters a job whose events cannot reach its reply topic; committed once the DLQ record is acknowledged.
+     * The job's client is told by an ERROR event where the topic exists ({@code tellClient}), as far as it goes.
+     */
+    private CompletableFuture<RecordOutcome> undeliverable(Job job, RecordContext ctx, byte[] value, String reason,
+            boolean tellClient) {
+        LOG.atWarn().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
+                .addKeyValue("partition", ctx.partition()).log("Dead-lettering a job whose reply cannot be delivered: {}",
+                        reason);
+        s.tracking().metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
+        if (tellClient) {
+            s.output().sink().send(job.replyTo(), job.id(), Event.error(job.id(), s.identity().workerId(), 1,
+                    ErrorInfo.of(ErrorCode.UNDELIVERABLE_REPLY, reason))); // best effort: the topic refused before
+        }
+        return s.output().deadLetters().send(ctx, value, reason, job.id(), null, null, 1).thenApply(v -> RecordOutcome.DONE);
     }
 
     @Override

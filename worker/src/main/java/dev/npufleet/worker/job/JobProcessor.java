@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes one valid job through its life on the NPU slot: skip it if cancelled or past its deadline,
- * count crashes through the {@link PoisonMarker} (dead-letter a poison job), publish STARTED, run
- * it, and turn any failure into an ERROR event. Job thread only.
+ * count crashes through the {@link PoisonMarker} and the job's history (dead-letter a poison job, as
+ * {@link PoisonRule} decides), publish STARTED, run it, and turn any failure into an ERROR event. Job thread only.
  */
 public final class JobProcessor {
 
@@ -42,10 +42,6 @@ public final class JobProcessor {
             return skipped;
         }
         int attempt = s.output().marker().begin(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
-        if (attempt > s.limits().maxAttempts()) {
-            s.output().marker().clear();
-            return poison(job, ctx, payload, attempt - 1);
-        }
         PriorAttempt prior = ctx.mayHaveRun() || attempt > 1 ? s.output().history().lookup(job) : PriorAttempt.NONE;
         if (prior.ended()) {
             s.output().marker().clear();
@@ -54,6 +50,10 @@ public final class JobProcessor {
                     .log("Job already answered by an earlier attempt (its last event is in {}); skipping it",
                             job.replyTo());
             return CompletableFuture.completedFuture(RecordOutcome.DONE);
+        }
+        String poison = new PoisonRule(s.limits().maxAttempts()).verdict(attempt - 1, prior);
+        if (poison != null) {
+            return poison(job, ctx, payload, poison, prior.attempts() + 1);
         }
         attempt = Math.max(attempt, prior.attempts() + 1);
         boolean npuLost = false;
@@ -170,14 +170,18 @@ public final class JobProcessor {
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
-    private CompletableFuture<RecordOutcome> poison(Job job, RecordContext ctx, byte[] payload, int crashes) {
-        String reason = "crashed the worker " + crashes + " times";
+    /** Dead-letters a poison job; its marker is cleared only once the DLQ record is acknowledged. */
+    private CompletableFuture<RecordOutcome> poison(Job job, RecordContext ctx, byte[] payload, String reason,
+            int attempt) {
         s.tracking().metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
         LOG.atError().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
                 .addKeyValue("partition", ctx.partition()).log("Poison job dead-lettered: {}", reason);
         return s.output().deadLetters().send(ctx, payload, reason, job.id(), job.replyTo(),
-                ErrorInfo.of(ErrorCode.POISON_JOB, "the job " + reason), crashes + 1)
-                .thenApply(v -> RecordOutcome.DONE);
+                ErrorInfo.of(ErrorCode.POISON_JOB, "the job " + reason), attempt)
+                .thenApply(v -> {
+                    s.output().marker().clear(job.id());
+                    return RecordOutcome.DONE;
+                });
     }
 
     private CompletableFuture<RecordOutcome> last(Job job, Event event) {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * A small file in the worker's state directory naming the job on the NPU right now. A job that
  * kills the worker (a runtime crash takes the JVM with it) leaves the file behind; when the
  * restarted worker meets the same job again it counts one more attempt, and after too many the
- * job is dead-lettered instead of run. Used by the job thread only.
+ * job is dead-lettered instead of run ({@link PoisonRule}). Used by the job thread, and by the acknowledgement
+ * of a dead letter ({@link #clear(String)}).
  */
 public final class PoisonMarker {
 
@@ -44,6 +45,17 @@ public final class PoisonMarker {
         }
         write(new Marker(jobId, topic, partition, offset, attempts));
         return attempts;
+    }
+
+    /**
+     * Clears the marker if it still names {@code jobId} (a dead letter acknowledged after the next job began
+     * must not clear that job's marker). Any thread.
+     */
+    public synchronized void clear(String jobId) {
+        Marker current = read();
+        if (current != null && current.jobId().equals(jobId)) {
+            clear();
+        }
     }
 
     /** The job ended without taking the worker down. */

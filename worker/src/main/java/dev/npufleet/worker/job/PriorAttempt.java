@@ -1,5 +1,6 @@
 package dev.npufleet.worker.job;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,14 +9,21 @@ import java.util.Objects;
  *
  * @param tokens tokens generated for {@code text}; -1 when a chunk did not say (a worker before the field)
  * @param attempts the highest attempt number seen (0 = none)
+ * @param lostOn the board of each attempt that started and left no end (one entry per attempt; a board died
+ *     while running it, or gave it up for a revocation or a broker outage)
  */
-public record PriorAttempt(boolean ended, String text, int tokens, int attempts) {
+public record PriorAttempt(boolean ended, String text, int tokens, int attempts, List<String> lostOn) {
 
     /** Nothing: the job never started, or nobody looked. */
     public static final PriorAttempt NONE = new PriorAttempt(false, "", 0, 0);
 
     public PriorAttempt {
         Objects.requireNonNull(text, "text");
+        lostOn = ended ? List.of() : List.copyOf(lostOn);
+    }
+
+    public PriorAttempt(boolean ended, String text, int tokens, int attempts) {
+        this(ended, text, tokens, attempts, List.of());
     }
 
     /** Code points of text already delivered. */

@@ -15,10 +15,12 @@ public final class KafkaEventSink implements EventSink {
 
     private final Producer<String, byte[]> producer;
     private final WorkerMetrics metrics;
+    private final BrokerLink link;
 
-    public KafkaEventSink(Producer<String, byte[]> producer, WorkerMetrics metrics) {
+    public KafkaEventSink(Producer<String, byte[]> producer, WorkerMetrics metrics, BrokerLink link) {
         this.producer = producer;
         this.metrics = metrics;
+        this.link = link;
     }
 
     @Override
@@ -29,8 +31,10 @@ public final class KafkaEventSink implements EventSink {
             byte[] bytes = value == null ? null : JsonCodec.encode(value);
             producer.send(new ProducerRecord<>(topic, key, bytes), (metadata, error) -> {
                 if (error != null) {
+                    link.failed(error);
                     acked.completeExceptionally(error);
                 } else {
+                    link.delivered();
                     metrics.kafkaAck(System.nanoTime() - t0);
                     acked.complete(null);
                 }

@@ -9,6 +9,9 @@ import dev.npufleet.protocol.kafka.PartitionScan;
 import dev.npufleet.worker.job.JobHistory;
 import dev.npufleet.worker.job.PriorAttempt;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,6 +74,7 @@ public final class KafkaJobHistory implements JobHistory {
         private int tokens;
         private boolean ended;
         private int attempts;
+        private final Map<Integer, String> startedBy = new TreeMap<>();
 
         Fold(String jobId) {
             this.jobId = jobId;
@@ -94,6 +98,9 @@ public final class KafkaJobHistory implements JobHistory {
                 return;
             }
             attempts = Math.max(attempts, e.attempt());
+            if (e.type() == EventType.STARTED && e.worker() != null) {
+                startedBy.put(e.attempt(), e.worker());
+            }
             if (e.type().isTerminal()) {
                 ended = true;
             } else if (e.type() == EventType.CHUNK && e.text() != null) {
@@ -109,7 +116,7 @@ public final class KafkaJobHistory implements JobHistory {
         }
 
         PriorAttempt result() {
-            return new PriorAttempt(ended, text.toString(), tokens, attempts);
+            return new PriorAttempt(ended, text.toString(), tokens, attempts, List.copyOf(startedBy.values()));
         }
     }
 

@@ -20,12 +20,15 @@ import java.util.function.Supplier;
  * {@code npufleet_worker_cache_build_seconds}, {@code npufleet_worker_kafka_ack_seconds} (send to
  * broker acknowledgement of the worker's records), {@code npufleet_worker_kafka_commit_seconds},
  * gauges {@code npufleet_worker_queue_depth}, {@code npufleet_worker_busy},
- * {@code npufleet_worker_cache_bytes}. Thread-safe.
+ * {@code npufleet_worker_cache_bytes}, {@code npufleet_worker_broker_up}. Thread-safe.
  */
 public final class WorkerMetrics {
 
-    /** How a job ended, as the {@code outcome} tag. */
-    public enum Outcome { FINISHED, CANCELLED, FAILED, EXPIRED, DEAD_LETTERED, ABANDONED }
+    /**
+     * How a job ended, as the {@code outcome} tag ({@code UNDELIVERED}: a chunk could not be published, so the
+     * job was stopped and runs again).
+     */
+    public enum Outcome { FINISHED, CANCELLED, FAILED, EXPIRED, DEAD_LETTERED, ABANDONED, UNDELIVERED }
 
     private final MeterRegistry registry;
     private final Tags tags;
@@ -75,6 +78,11 @@ public final class WorkerMetrics {
         Gauge.builder("npufleet.worker.queue.depth", queueDepth).tags(tags).register(registry);
         Gauge.builder("npufleet.worker.busy", busy).tags(tags).register(registry);
         Gauge.builder("npufleet.worker.cache.bytes", cacheBytes).baseUnit("bytes").tags(tags).register(registry);
+    }
+
+    /** {@code npufleet_worker_broker_up}: 1 while the worker's records reach the broker, 0 during an outage. */
+    public void brokerGauge(Supplier<Number> up) {
+        Gauge.builder("npufleet.worker.broker.up", up).tags(tags).register(registry);
     }
 
     public void job(Outcome outcome) {

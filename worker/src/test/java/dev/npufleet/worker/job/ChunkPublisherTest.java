@@ -7,6 +7,7 @@ import dev.npufleet.protocol.EventType;
 import dev.npufleet.protocol.Usage;
 import dev.npufleet.worker.testing.ManualSink;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ChunkPublisherTest {
@@ -47,11 +48,19 @@ class ChunkPublisherTest {
     }
 
     @Test
-    void shouldSendHeldTextBeforeTheLastEventAndCompleteOnItsAck() {
+    void shouldSendTheLastEventOnlyOnceEveryChunkIsAcknowledged() {
+        // Given a chunk in flight and text held behind it
         chunks.append("a");
         chunks.append("b");
+
+        // When the job finishes
         CompletableFuture<Void> done = chunks.finish(finish(2));
 
+        // Then nothing more leaves until the chunk in flight is acknowledged
+        assertThat(sink.events()).extracting(Event::type).containsExactly(EventType.CHUNK);
+        sink.ack(0);
+        assertThat(sink.events()).extracting(Event::type).containsExactly(EventType.CHUNK, EventType.CHUNK);
+        sink.ack(1);
         assertThat(sink.events()).extracting(Event::type)
                 .containsExactly(EventType.CHUNK, EventType.CHUNK, EventType.FINISH);
         assertThat(sink.events().get(2).seq()).isEqualTo(2);
@@ -61,11 +70,38 @@ class ChunkPublisherTest {
     }
 
     @Test
-    void shouldFailTheJobWhenAChunkWasNotDelivered() {
+    void shouldNeitherFinishNorSendLaterTextAfterAChunkWasNotDelivered() {
+        // Given a chunk in flight, text held behind it, and the job finishing
+        AtomicInteger stops = new AtomicInteger();
+        chunks.onFailure(stops::incrementAndGet);
         chunks.append("a");
-        CompletableFuture<Void> done = chunks.finish(finish(1));
+        chunks.append("b");
+        CompletableFuture<Void> done = chunks.finish(finish(2));
+
+        // When the chunk in flight fails
         sink.fail(0, new IllegalStateException("broker away"));
         sink.ackAll();
+
+        // Then no later chunk and no FINISH was sent, the job fails, and the generation is told to stop once
+        assertThat(sink.events()).extracting(Event::text).containsExactly("a");
+        assertThat(done).isCompletedExceptionally();
+        assertThat(chunks.failed()).isTrue();
+        assertThat(stops).hasValue(1);
+    }
+
+    @Test
+    void shouldDropTextAppendedAfterAFailure() {
+        chunks.append("a");
+        sink.fail(0, new IllegalStateException("broker away"));
+        chunks.append("b");
+        assertThat(sink.events()).hasSize(1);
+        assertThat(chunks.done()).isCompletedExceptionally();
+    }
+
+    @Test
+    void shouldFailTheJobWhenTheLastEventWasNotDelivered() {
+        CompletableFuture<Void> done = chunks.finish(finish(0));
+        sink.fail(0, new IllegalStateException("broker away"));
         assertThat(done).isCompletedExceptionally();
     }
 

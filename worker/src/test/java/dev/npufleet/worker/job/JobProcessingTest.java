@@ -133,25 +133,62 @@ class JobProcessingTest {
     }
 
     @Test
-    void shouldDeadLetterAJobThatCrashedTheWorkerMaxAttemptsTimes() {
-        // Given a job that was running when the worker died three times
+    void shouldDeadLetterAJobWhoseAttemptsWereLostOnTwoBoardsMaxAttemptsTimes() {
+        // Given a job that was running when the worker died, and whose history shows 3 attempts lost on 2 boards
         f = new LoopFixture(tmp, new FakeEngine(), true).assigned();
         Job job = Jobs.completion(MODEL, REPLIES, "Q");
         PoisonMarker marker = new PoisonMarker(tmp);
-        for (int i = 0; i < 3; i++) {
-            marker.begin(job.id(), f.jobsTopic, 0, 0);
-        }
+        marker.begin(job.id(), f.jobsTopic, 0, 0);
+        f.history.priors.put(job.id(), new PriorAttempt(false, "", 0, 3, List.of("board-a", "board-b", "w1")));
 
         // When the restarted worker meets it again
         f.offer(job);
         f.spinUntil(() -> f.committed(f.p0) == 1);
 
-        // Then it is dead-lettered instead of run
+        // Then it is dead-lettered instead of run, and the marker is gone once the dead letter is acknowledged
         assertThat(f.deadLetters()).singleElement().satisfies(d ->
-                assertThat(d.reason()).isEqualTo("crashed the worker 3 times"));
+                assertThat(d.reason()).isEqualTo("crashed 3 attempts on 3 boards"));
         assertThat(f.last(job.id()).error().code()).isEqualTo(ErrorCode.POISON_JOB.wire());
         assertThat(f.engine.prompts()).isEmpty();
         assertThat(marker.read()).isNull();
+    }
+
+    @Test
+    void shouldNotHoldDeathsOnOneBoardAgainstAJob() {
+        // Given a board killed from outside three times while it ran the same job (a kill loop), nowhere else
+        f = new LoopFixture(tmp, new FakeEngine().answering("ok"), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        PoisonMarker marker = new PoisonMarker(tmp);
+        for (int i = 0; i < 3; i++) {
+            marker.begin(job.id(), f.jobsTopic, 0, 0);
+        }
+        f.history.priors.put(job.id(), new PriorAttempt(false, "", 0, 3, List.of("w1", "w1", "w1")));
+
+        // When it meets the job again
+        f.offer(job);
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        // Then the job runs and is answered
+        assertThat(f.deadLetters()).isEmpty();
+        assertThat(f.last(job.id()).finishReason()).isIn("stop", "length");
+        assertThat(f.last(job.id()).attempt()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldDeadLetterAJobThatKilledAOneBoardFleetTwiceMaxAttemptsTimesInARow() {
+        f = new LoopFixture(tmp, new FakeEngine(), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        PoisonMarker marker = new PoisonMarker(tmp);
+        for (int i = 0; i < 6; i++) {
+            marker.begin(job.id(), f.jobsTopic, 0, 0);
+        }
+
+        f.offer(job);
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.deadLetters()).singleElement().satisfies(d ->
+                assertThat(d.reason()).isEqualTo("crashed this board 6 times in a row"));
+        assertThat(f.engine.prompts()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Timings;
 import dev.npufleet.protocol.Usage;
 import dev.npufleet.worker.job.PriorAttempt;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Folding a job's earlier events into what they delivered. */
@@ -25,7 +26,7 @@ class JobHistoryFoldTest {
 
         PriorAttempt prior = fold.result();
 
-        assertThat(prior).isEqualTo(new PriorAttempt(false, "Hello \uD83D\uDE00", 7, 1));
+        assertThat(prior).isEqualTo(new PriorAttempt(false, "Hello \uD83D\uDE00", 7, 1, List.of("a")));
         assertThat(prior.length()).isEqualTo(7);
     }
 

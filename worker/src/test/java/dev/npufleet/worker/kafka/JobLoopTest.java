@@ -84,8 +84,9 @@ class JobLoopTest {
         Job job = Jobs.completion(MODEL, REPLIES, "Hi");
         f.offer(job);
 
-        // When the job ends but its events are not acknowledged yet
-        f.spinUntil(() -> f.ended(job.id()));
+        // When the job's text is out but not acknowledged yet (its FINISH waits for that)
+        f.spinUntil(() -> f.events(job.id()).stream().anyMatch(e -> e.type() == EventType.CHUNK));
+        assertThat(f.ended(job.id())).isFalse();
         for (int i = 0; i < 5; i++) {
             f.loop.runOnce();
         }
@@ -93,11 +94,13 @@ class JobLoopTest {
         // Then nothing is committed
         assertThat(f.committed(f.p0)).isEqualTo(-1);
 
-        // And once the broker acknowledges everything, offset + 1 is
-        while (f.producer.completeNext()) {
-            // ack in order
-        }
-        f.spinUntil(() -> f.committed(f.p0) == 1);
+        // And once the broker acknowledges everything (the FINISH follows the last chunk's ack), offset + 1 is
+        f.spinUntil(() -> {
+            while (f.producer.completeNext()) {
+                // ack in order
+            }
+            return f.committed(f.p0) == 1;
+        });
         assertThat(f.text(job.id())).isEqualTo("Hey");
     }
 

@@ -108,7 +108,12 @@ public final class KafkaProbe implements AutoCloseable {
 
     /** Waits for the job's FINISH or ERROR and returns all its events. */
     public List<Event> awaitEnd(String jobId) {
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
+        return awaitEnd(jobId, Duration.ofSeconds(30));
+    }
+
+    /** Waits up to {@code timeout} for the job's FINISH or ERROR and returns all its events. */
+    public List<Event> awaitEnd(String jobId, Duration timeout) {
+        await().atMost(timeout).until(() -> {
             List<Event> list = events(jobId);
             return !list.isEmpty() && list.get(list.size() - 1).type().isTerminal();
         });

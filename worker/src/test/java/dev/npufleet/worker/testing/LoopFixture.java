@@ -19,6 +19,7 @@ import dev.npufleet.worker.job.JobServices;
 import dev.npufleet.worker.job.PoisonMarker;
 import dev.npufleet.worker.job.RerunMode;
 import dev.npufleet.worker.job.SlotControl;
+import dev.npufleet.worker.kafka.BrokerLink;
 import dev.npufleet.worker.kafka.JobLoop;
 import dev.npufleet.worker.kafka.KafkaEventSink;
 import dev.npufleet.worker.metrics.WorkerMetrics;
@@ -91,7 +92,7 @@ public final class LoopFixture implements AutoCloseable {
         this.stateDir = tmp;
         this.producer = new MockProducer<>(autoAck, null, new StringSerializer(), new ByteArraySerializer());
         WorkerMetrics metrics = new WorkerMetrics(registry, "w1", MODEL);
-        KafkaEventSink sink = new KafkaEventSink(producer, metrics);
+        KafkaEventSink sink = new KafkaEventSink(producer, metrics, new BrokerLink("w1"));
         this.slot = new SlotControl(engine::abort, 100);
         CacheStore store = CacheStore.open(tmp.resolve("caches"), 1 << 20, Clock.systemUTC());
         CacheDefinitionView view = new CacheDefinitionView(MODEL, store, Clock.systemUTC(),

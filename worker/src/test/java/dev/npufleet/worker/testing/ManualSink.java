@@ -45,6 +45,10 @@ public final class ManualSink implements EventSink {
         }
     }
 
+    public void ack(int index) {
+        sent().get(index).ack().complete(null);
+    }
+
     public void fail(int index, Throwable error) {
         sent().get(index).ack().completeExceptionally(error);
     }
