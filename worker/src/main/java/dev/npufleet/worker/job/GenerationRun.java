@@ -57,6 +57,7 @@ final class GenerationRun implements TokenListener {
 
     /** Runs the job; returns the future of its last event, or ABANDONED when revoked or shut down. */
     CompletableFuture<RecordOutcome> run(CacheDefinition cache, long queueMs) {
+        JobAdmission.check(job.params(), s.prompting().engine(), s.limits().maxNewTokens());
         PromptPlan plan = PromptPlan.of(job, cache, s.prompting().template());
         PromptCaches.Prepared prepared = null;
         if (cache != null) {
