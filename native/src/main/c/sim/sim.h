@@ -62,6 +62,7 @@ typedef struct {
     long slow_ms_per_token;
     double prefill_tps;      /* > 0: pace prefill to this rate */
     double decode_tps;       /* > 0: pace decode to this rate */
+    char script[256];        /* non-empty: a file of prompt -> reply pairs (sim_script.c) */
 } SimOptions;
 
 /* ---- Sampling ------------------------------------------------------------------------------ */
@@ -171,6 +172,7 @@ int sim_token_text(int token, char *buf); /* returns byte length; buf holds >= 1
 int sim_utf8_lead_len(unsigned b);        /* 1..4 for a valid start byte, 0 otherwise */
 int sim_build_input(SimHandle *h, const SimRequest *rq, int32_t **out, int *n_out, int *n_sys);
 int sim_input_contains(const SimRequest *rq, const char *needle);
+int sim_script_reply(const char *path, const char *prompt, char **reply, char *err);
 
 /* sim_sample.c */
 typedef struct {

@@ -8,7 +8,7 @@
 
 /* Keys in the order the environment is read: board before the explicit rates it presets. */
 static const char *const KEYS[] = {"crash_after_tokens", "crash_on",   "stall_after_tokens", "slow_ms_per_token",
-                                   "board",              "prefill_tps", "decode_tps"};
+                                   "board",              "prefill_tps", "decode_tps", "script"};
 #define N_KEYS (sizeof KEYS / sizeof KEYS[0])
 
 static int parse_long(const char *key, const char *v, long *out, char *err)
@@ -88,18 +88,20 @@ int sim_option_set(SimOptions *o, const char *key, const char *value, char *err)
     if (strcmp(key, "board") == 0) {
         return set_board(o, value, err);
     }
-    if (strcmp(key, "crash_on") == 0) {
+    if (strcmp(key, "crash_on") == 0 || strcmp(key, "script") == 0) {
+        char *to = key[1] == 'r' ? o->crash_on : o->script;
+        size_t cap = key[1] == 'r' ? sizeof o->crash_on : sizeof o->script;
         size_t n = value ? strlen(value) : 0;
-        if (n >= sizeof o->crash_on) {
-            snprintf(err, SIM_ERR_LEN, "option crash_on: text longer than %zu bytes", sizeof o->crash_on - 1);
+        if (n >= cap) {
+            snprintf(err, SIM_ERR_LEN, "option %s: text longer than %zu bytes", key, cap - 1);
             return SIM_FAIL;
         }
-        memcpy(o->crash_on, value ? value : "", n + 1);
+        memcpy(to, value ? value : "", n + 1);
         return SIM_OK;
     }
     snprintf(err, SIM_ERR_LEN,
              "unknown option \"%.40s\" (known: crash_after_tokens, crash_on, stall_after_tokens, slow_ms_per_token, "
-             "board, prefill_tps, decode_tps)",
+             "board, prefill_tps, decode_tps, script)",
              key);
     return SIM_FAIL;
 }

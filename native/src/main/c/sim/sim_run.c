@@ -17,6 +17,8 @@ typedef struct {
     void *userdata;
     int max_new;
     RKLLMPerfStat perf;
+    char *script;      /* the scripted reply (sim_script.c), emitted byte by byte instead of sampling; or NULL */
+    size_t script_at;
 } Run;
 
 /* Sleeps up to ms (INFINITY: until aborted); returns 1 when the handle is (or becomes) aborted. */
@@ -152,7 +154,8 @@ static void generate(Run *r)
     while (!aborted(h) && h->n_pos < h->max_ctx && (r->max_new <= 0 || gen < r->max_new)) {
         int left = h->max_ctx - h->n_pos;
         int budget = r->max_new > 0 && r->max_new - gen < left ? r->max_new - gen : left;
-        int tok = sim_sample(h, &r->sampling, &rng, &u, budget);
+        int tok = !r->script ? sim_sample(h, &r->sampling, &rng, &u, budget)
+                  : r->script[r->script_at] ? (unsigned char)r->script[r->script_at++] : SIM_TOK_IM_END;
         char text[16];
         sim_token_text(tok, text);
         if (tok >= 256) {
@@ -246,7 +249,12 @@ int sim_run(SimHandle *h, const SimRequest *rq)
     }
     int32_t *ids;
     int n, n_sys, rc;
-    if (sim_build_input(h, rq, &ids, &n, &n_sys) != SIM_OK) {
+    char err[SIM_ERR_LEN];
+    if (r.opts.script[0] && rq->input_type == RKLLM_INPUT_PROMPT && rq->prompt &&
+        sim_script_reply(r.opts.script, rq->prompt, &r.script, err) != SIM_OK) {
+        sim_set_error(h, "%s", err);
+        rc = fail(&r);
+    } else if (sim_build_input(h, rq, &ids, &n, &n_sys) != SIM_OK) {
         rc = fail(&r);
     } else {
         pthread_mutex_lock(&h->mu);
@@ -259,5 +267,6 @@ int sim_run(SimHandle *h, const SimRequest *rq)
         h->n_pos = 0;
         h->n_system = 0;
     }
+    free(r.script);
     return rc;
 }

@@ -76,6 +76,7 @@ void check_errors(const char *tiny);
 void check_basic(const char *tiny);
 void check_cache(const char *tiny);
 void check_threads(const char *tiny);
+void check_script(const char *tiny);
 void check_faults(const char *tiny);
 
 #endif /* NPUFLEET_SIM_CHECK_H */

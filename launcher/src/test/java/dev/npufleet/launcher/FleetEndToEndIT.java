@@ -27,6 +27,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -184,14 +186,18 @@ class FleetEndToEndIT {
                 })));
     }
 
-    @Test
-    void shouldServeANamedCacheWithTheSameAnswerAndMeasuredCachedTokens() throws Exception {
+    /** Both ways of giving the system prompt: as messages, and as RockchipLlama's {@code prompt}. */
+    @ParameterizedTest(name = "cache given as {0}")
+    @ValueSource(strings = {"messages", "prompt"})
+    void shouldServeANamedCacheWithTheSameAnswerAndMeasuredCachedTokens(String shape) throws Exception {
         String system = "You are the e2e board. Answer in the voice of a patient teacher of systems.";
         String cacheUrl = fleet.baseUrl() + "/v1/cache/" + TestFleet.MODEL;
+        String name = "e2e-teacher-" + shape;
         // Given a named cache holding that system prompt, built on a board
-        HttpResponse<String> created = Http.post(cacheUrl, """
-                {"cache_name":"e2e-teacher","messages":[{"role":"system","content":"%s"}]}
-                """.formatted(system));
+        HttpResponse<String> created = Http.post(cacheUrl, shape.equals("prompt")
+                ? "{\"cache_name\":\"%s\",\"prompt\":\"%s\"}".formatted(name, system)
+                : "{\"cache_name\":\"%s\",\"messages\":[{\"role\":\"system\",\"content\":\"%s\"}]}"
+                        .formatted(name, system));
         assertThat(created.statusCode()).isEqualTo(201);
         int prefixTokens = Http.json(created.body()).path("build").path("tokens").asInt();
         assertThat(prefixTokens).isGreaterThan(system.length());
@@ -199,8 +205,8 @@ class FleetEndToEndIT {
         // When the same question is asked with the cache, and with the system prompt sent in full
         String question = "{\"role\":\"user\",\"content\":\"Explain partitions.\"}";
         HttpResponse<String> cached = Http.post(fleet.baseUrl() + "/v1/chat/completions", """
-                {"model":"%s","max_tokens":16,"temperature":0,"use_cache":"e2e-teacher","messages":[%s]}
-                """.formatted(TestFleet.MODEL, question));
+                {"model":"%s","max_tokens":16,"temperature":0,"use_cache":"%s","messages":[%s]}
+                """.formatted(TestFleet.MODEL, name, question));
         HttpResponse<String> full = Http.post(fleet.baseUrl() + "/v1/chat/completions", """
                 {"model":"%s","max_tokens":16,"temperature":0,
                  "messages":[{"role":"system","content":"%s"},%s]}
@@ -221,12 +227,12 @@ class FleetEndToEndIT {
                 .isEqualTo(Http.json(full.body()).path("usage").path("prompt_tokens").asInt());
 
         // And a deleted cache is gone for the fleet
-        HttpResponse<String> deleted = Http.delete(cacheUrl + "/e2e-teacher");
+        HttpResponse<String> deleted = Http.delete(cacheUrl + "/" + name);
         assertThat(deleted.statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(Http.post(
                 fleet.baseUrl() + "/v1/chat/completions", """
-                {"model":"%s","max_tokens":4,"use_cache":"e2e-teacher","messages":[%s]}
-                """.formatted(TestFleet.MODEL, question)).statusCode()).isEqualTo(404));
+                {"model":"%s","max_tokens":4,"use_cache":"%s","messages":[%s]}
+                """.formatted(TestFleet.MODEL, name, question)).statusCode()).isEqualTo(404));
     }
 
     @Test
@@ -259,12 +265,24 @@ class FleetEndToEndIT {
                 assertThat(error.path("param").asText()).isEqualTo(c.param());
             }
         }
-        // A prompt longer than the context is refused by the runtime and reported as the client's error
+        // A prompt longer than the context is refused by the runtime and reported as OpenAI does, with its count
         String tooLong = "{\"model\":\"" + TestFleet.MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
                 + "y".repeat(5000) + "\"}]}";
         HttpResponse<String> r = Http.post(url, tooLong);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(Http.json(r.body()).path("error").path("message").asText()).contains("max_context_len");
+        JsonNode overflow = Http.json(r.body()).path("error");
+        assertThat(overflow.path("code").asText()).isEqualTo("context_length_exceeded");
+        assertThat(overflow.path("message").asText()).contains("maximum context length is 2048 tokens")
+                .contains("resulted in 50");
+        // One that no tokenizer bound lets fit is refused by the gateway, before any board
+        String wayTooLong = tooLong.replace("y".repeat(5000), "y".repeat(30_000));
+        HttpResponse<String> early = Http.post(url, wayTooLong);
+        assertThat(early.statusCode()).isEqualTo(400);
+        assertThat(Http.json(early.body()).path("error").path("message").asText()).contains("at least 2307 tokens");
+        // And a max_tokens above the boards' limit is refused, not capped
+        HttpResponse<String> tooMany = Http.post(url, chat("Hi", false, 100_000_000));
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(Http.json(tooMany.body()).path("error").path("param").asText()).isEqualTo("max_tokens");
     }
 
     @Test

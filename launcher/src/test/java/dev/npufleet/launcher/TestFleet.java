@@ -61,6 +61,8 @@ final class TestFleet implements AutoCloseable {
         env.put("NPUFLEET_MODEL", MODEL);
         env.put("NPUFLEET_MODEL_PATH", model.toString());
         env.put("NPUFLEET_SIM_MODEL_PRESET", "tiny");
+        // long answers for the abort tests (a max_tokens above the boards' limit is refused)
+        env.put("NPUFLEET_MAX_NEW_TOKENS", "1000");
         env.put("NPUFLEET_TOPIC_PREFIX", topics.prefix());
         env.put("NPUFLEET_CACHE_DIR", home.resolve("cache").toString());
         env.put("NPUFLEET_STATE_DIR", home.resolve("state").toString());

@@ -10,6 +10,8 @@ import java.util.List;
  * @param temperature 0 = greedy
  * @param seed makes sampled output reproducible, also when a job is re-run after a crash
  * @param stop strings that end the answer (not included in it)
+ * @param clientSeed true when the client chose {@code seed} (a runtime that takes no seed refuses it for sampled
+ *     output), null or false when the gateway drew it for re-runs
  */
 public record GenerationParams(
         Integer maxTokens,
@@ -20,7 +22,8 @@ public record GenerationParams(
         List<String> stop,
         Double frequencyPenalty,
         Double presencePenalty,
-        Double repeatPenalty) {
+        Double repeatPenalty,
+        Boolean clientSeed) {
 
     public GenerationParams {
         stop = stop == null ? List.of() : List.copyOf(stop);
@@ -38,12 +41,27 @@ public record GenerationParams(
         }
     }
 
+    public GenerationParams(Integer maxTokens, Double temperature, Double topP, Integer topK, Long seed,
+            List<String> stop, Double frequencyPenalty, Double presencePenalty, Double repeatPenalty) {
+        this(maxTokens, temperature, topP, topK, seed, stop, frequencyPenalty, presencePenalty, repeatPenalty, null);
+    }
+
+    /** True when the client asked for this seed. */
+    public boolean seedFromClient() {
+        return Boolean.TRUE.equals(clientSeed);
+    }
+
     public static GenerationParams defaults() {
         return new GenerationParams(null, null, null, null, null, List.of(), null, null, null);
     }
 
+    public GenerationParams withMaxTokens(Integer newMaxTokens) {
+        return new GenerationParams(newMaxTokens, temperature, topP, topK, seed, stop, frequencyPenalty,
+                presencePenalty, repeatPenalty, clientSeed);
+    }
+
     public GenerationParams withSeed(Long newSeed) {
         return new GenerationParams(maxTokens, temperature, topP, topK, newSeed, stop, frequencyPenalty,
-                presencePenalty, repeatPenalty);
+                presencePenalty, repeatPenalty, clientSeed);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Objects;
  *     Kafka-native producer may send only the name, then the worker resolves it from the
  *     caches topic
  * @param deadline epoch millis after which the job is dropped unstarted; 0 = none
+ * @param chat a chat job's tools and thinking switch, or null (older producers: none)
  */
 public record Job(
         int v,
@@ -27,7 +28,8 @@ public record Job(
         GenerationParams params,
         String replyTo,
         long createdAt,
-        long deadline) {
+        long deadline,
+        ChatOptions chat) {
 
     public Job {
         Objects.requireNonNull(id, "id");
@@ -53,6 +55,16 @@ public record Job(
                 }
             }
         }
+    }
+
+    public Job(int v, String id, String model, JobKind kind, List<ChatMessage> messages, String prompt, CacheRef cache,
+            GenerationParams params, String replyTo, long createdAt, long deadline) {
+        this(v, id, model, kind, messages, prompt, cache, params, replyTo, createdAt, deadline, null);
+    }
+
+    /** The chat options, never null. */
+    public ChatOptions chatOptions() {
+        return chat == null ? ChatOptions.NONE : chat;
     }
 
     public boolean expiredAt(long nowMillis) {

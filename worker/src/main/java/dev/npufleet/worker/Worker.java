@@ -75,6 +75,7 @@ public final class Worker implements AutoCloseable {
     private final long startedAt = System.currentTimeMillis();
     private final BrokerLink link;
     private InferenceEngine engine;
+    private ChatTemplate template;
     private CacheStore store;
     private SlotControl slot;
     private volatile JobLoop loop;
@@ -159,7 +160,7 @@ public final class Worker implements AutoCloseable {
     private JobServices jobServices(Topics topics, KafkaEventSink sink, CacheDefinitionView view,
             WorkerMetrics metrics) {
         PromptCaches caches = new PromptCaches(store, engine);
-        ChatTemplate template = ChatTemplate.named(config.runtime().chatTemplate());
+        template = ChatTemplate.named(config.runtime().chatTemplate());
         CacheConfig c = config.cache();
         AutoCaches autoCaches = new AutoCaches(caches, template, c.autoAfter(), c.autoWindow(), Clock.systemUTC());
         KafkaJobHistory history = new KafkaJobHistory(() -> new KafkaConsumer<>(clients.historyConsumer()),
@@ -250,7 +251,9 @@ public final class Worker implements AutoCloseable {
         return new WorkerStatus(Protocol.VERSION, id.workerId(), id.model(), engine.identity().runtime(),
                 engine.identity().abi(), state, stats.partitions(), caches, queueDepth(), current,
                 stats.prefillTokensPerSecond(), stats.decodeTokensPerSecond(), id.capacity(), stats.jobsDone(),
-                config.loop().heartbeat().toMillis(), startedAt, System.currentTimeMillis());
+                config.loop().heartbeat().toMillis(), startedAt, System.currentTimeMillis(),
+                new WorkerStatus.Serving(engine.maxContext(), config.runtime().maxNewTokens(), engine.maxBytesPerToken(),
+                        template.id()));
     }
 
     private void requestStatus() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.npufleet.broker.KafkaTestBroker;
 import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.GenerationParams;
 import dev.npufleet.protocol.EventType;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobIds;
@@ -37,7 +38,7 @@ class Abi12IT {
                 Map.of("NPUFLEET_RKLLM_ABI", "1.2"));
         try (Worker worker = Worker.start(config); KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
             Job job = new Job(Protocol.VERSION, JobIds.newId(), config.identity().model(), JobKind.COMPLETION, null,
-                    "Tell me a long story about boats", null, Jobs.greedy(5), topics.events(),
+                    "Tell me a long story about boats", null, GenerationParams.defaults().withMaxTokens(5), topics.events(),
                     System.currentTimeMillis(), 0);
             probe.send(topics.jobs(config.identity().model()), job.id(), job);
 
@@ -52,6 +53,26 @@ class Abi12IT {
             }
             org.awaitility.Awaitility.await().until(() -> probe.status("board-12") != null);
             assertThat(worker.status().abi()).isEqualTo("1.2.x");
+        }
+    }
+
+    @Test
+    void shouldRefuseSamplingTheRuntimeFixedAtLoadNamingTheParameter(KafkaTestBroker.Broker broker) {
+        String prefix = KafkaTestBroker.uniqueName("abi12s") + ".";
+        Topics topics = new Topics(prefix);
+        WorkerConfig config = TestWorkers.config(broker.bootstrapServers(), prefix, "board-12s", state,
+                Map.of("NPUFLEET_RKLLM_ABI", "1.2"));
+        try (Worker worker = Worker.start(config); KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
+            Job greedy = Jobs.completion(config.identity().model(), topics.events(), "Boats", Jobs.greedy(5));
+            probe.send(topics.jobs(config.identity().model()), greedy.id(), greedy);
+
+            Event last = probe.awaitLast(greedy.id());
+
+            assertThat(last.type()).isEqualTo(EventType.ERROR);
+            assertThat(last.error().code()).isEqualTo("invalid_request");
+            assertThat(last.error().detail()).isEqualTo("unsupported_value");
+            assertThat(last.error().param()).isEqualTo("temperature");
+            assertThat(last.error().message()).contains("1.2.x");
         }
     }
 }

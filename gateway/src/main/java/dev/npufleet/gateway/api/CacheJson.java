@@ -90,8 +90,12 @@ public final class CacheJson {
             for (ChatMessage m : def.messages()) {
                 messages.addObject().put("role", m.role()).put("content", m.content());
             }
+            if (def.messages().size() == 1 && def.messages().get(0).role().equals("system")) {
+                // RockchipLlama's view of a cache: its system prompt
+                node.put("prompt", def.messages().get(0).content());
+            }
         } else {
-            node.put("prompt", def.prompt());
+            node.put("raw_prefix", def.prompt());
         }
         node.put("prompt_length", promptLength(def));
         node.put("pin", def.pin());

@@ -87,7 +87,13 @@ public record CompletionFormat(JobKind kind, String id, String model, long creat
         });
     }
 
-    /** The whole answer of a request that did not stream. */
+    /** The wire's {@code finish_reason} of a job a cancel stopped; not one of OpenAI's, so never shown as one. */
+    public static final String CANCELLED = "cancelled";
+
+    /**
+     * The whole answer of a request that did not stream. A cancelled job's partial answer (the jobs API shows it)
+     * has {@code finish_reason} null: it did not finish, and OpenAI has no reason for that.
+     */
     public byte[] completion(String text, String finishReason, Usage usage) {
         return write(g -> {
             header(g, false);
@@ -100,7 +106,7 @@ public record CompletionFormat(JobKind kind, String id, String model, long creat
             } else {
                 g.writeStringField("text", text);
             }
-            choiceEnd(g, finishReason == null ? "stop" : finishReason);
+            choiceEnd(g, CANCELLED.equals(finishReason) ? null : finishReason == null ? "stop" : finishReason);
             writeUsage(g, usage);
             g.writeEndObject();
         });
@@ -123,7 +129,11 @@ public record CompletionFormat(JobKind kind, String id, String model, long creat
 
     private static void choiceEnd(JsonGenerator g, String finishReason) throws IOException {
         g.writeNullField("logprobs");
-        g.writeStringField("finish_reason", finishReason);
+        if (finishReason == null) {
+            g.writeNullField("finish_reason");
+        } else {
+            g.writeStringField("finish_reason", finishReason);
+        }
         g.writeEndObject();
         g.writeEndArray();
     }

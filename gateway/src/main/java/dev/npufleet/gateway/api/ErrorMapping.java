@@ -54,6 +54,27 @@ public final class ErrorMapping {
         return new ApiError(400, INVALID_REQUEST, "unsupported_value", param, message);
     }
 
+    /** OpenAI's answer to a prompt longer than the model's context. */
+    public static ApiError contextLengthExceeded(int maxContext, String tokens) {
+        return new ApiError(400, INVALID_REQUEST, "context_length_exceeded", "messages",
+                "This model's maximum context length is " + maxContext + " tokens. However, your messages resulted in "
+                        + tokens + " tokens. Please reduce the length of the messages.");
+    }
+
+    /** A token limit over what the boards allow ({@code NPUFLEET_MAX_NEW_TOKENS}). */
+    public static ApiError maxTokensTooLarge(String param, int value, int limit) {
+        return new ApiError(400, INVALID_REQUEST, "invalid_value", param, param + " is too large: " + value
+                + ". This model supports at most " + limit + " completion tokens.");
+    }
+
+    /**
+     * A job a cancel stopped ({@code POST /v1/jobs/{id}/cancel}, a batch's cancel), as a request waiting on it or a
+     * stream following it sees it: OpenAI has no {@code finish_reason} for it, so it is an error.
+     */
+    public static ApiError cancelled() {
+        return new ApiError(409, INVALID_REQUEST, "cancelled", null, "The job was cancelled before it finished.");
+    }
+
     public static ApiError modelNotFound(String model) {
         return new ApiError(404, INVALID_REQUEST, "model_not_found", "model",
                 "The model '" + model + "' does not exist or is not served by this fleet.");
@@ -115,7 +136,8 @@ public final class ErrorMapping {
             return new ApiError(502, SERVER_ERROR, code, null, "The worker failed: " + error.message());
         }
         return switch (known) {
-            case INVALID_REQUEST -> new ApiError(400, INVALID_REQUEST, code, null, error.message());
+            case INVALID_REQUEST -> new ApiError(400, INVALID_REQUEST, error.detail() != null ? error.detail() : code,
+                    error.param(), error.message());
             case CACHE_NOT_FOUND -> new ApiError(404, INVALID_REQUEST, code, "use_cache", error.message());
             case DEADLINE_EXCEEDED -> new ApiError(504, SERVER_ERROR, code, null, error.message());
             case MODEL_NOT_SERVED, ANSWER_INCOMPLETE, UNDELIVERABLE_REPLY ->

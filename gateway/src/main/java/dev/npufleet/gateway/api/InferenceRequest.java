@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param prompt the raw prompt ({@link JobKind#COMPLETION}), else null
  * @param includeUsage {@code stream_options.include_usage}: send a usage chunk before {@code [DONE]}
  * @param cacheName {@code use_cache}: the named cache whose prefix goes first, or null
+ * @param maxTokensParam the field the client set the token limit with, or null when the gateway's default applies
  */
 public record InferenceRequest(
         JobKind kind,
@@ -23,7 +24,8 @@ public record InferenceRequest(
         boolean stream,
         boolean includeUsage,
         GenerationParams params,
-        String cacheName) {
+        String cacheName,
+        String maxTokensParam) {
 
     public InferenceRequest {
         Objects.requireNonNull(kind, "kind");
@@ -33,6 +35,17 @@ public record InferenceRequest(
         if (kind == JobKind.CACHE_BUILD) {
             throw new IllegalArgumentException("an inference request is a chat or a completion");
         }
+    }
+
+    public InferenceRequest(JobKind kind, String model, List<ChatMessage> messages, String prompt, boolean stream,
+            boolean includeUsage, GenerationParams params, String cacheName) {
+        this(kind, model, messages, prompt, stream, includeUsage, params, cacheName, null);
+    }
+
+    /** This request with other parameters (a limit applied by the gateway). */
+    public InferenceRequest withParams(GenerationParams newParams) {
+        return new InferenceRequest(kind, model, messages, prompt, stream, includeUsage, newParams, cacheName,
+                maxTokensParam);
     }
 
     public boolean isChat() {

@@ -12,10 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Reads and validates OpenAI chat and completion request bodies. Fields the SDKs send that do not
- * change the answer ({@code user}, {@code metadata}, {@code store}, {@code logprobs: false},
- * {@code n: 1}, {@code tools}, ...) are ignored; fields that would, and cannot be honoured
- * ({@code n > 1}, {@code logprobs: true}, {@code echo}, {@code best_of > 1}), are 400. Immutable; any thread.
+ * Reads and validates OpenAI chat and completion request bodies; {@link ParameterPolicy} decides
+ * which fields are honoured and which are refused (nothing is silently ignored). Immutable; any thread.
  */
 public final class InferenceRequestParser {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
@@ -41,7 +39,8 @@ public final class InferenceRequestParser {
         }
         List<ChatMessage> messages = kind == JobKind.CHAT ? messages(root) : List.of();
         String prompt = kind == JobKind.COMPLETION ? prompt(root) : null;
-        rejectUnsupported(root, kind);
+        ParameterPolicy.check(root, kind);
+        rejectUnbuilt(root);
         boolean stream = JsonFields.optionalBoolean(root, "stream", false);
         boolean includeUsage = stream && JsonFields.isSet(root, "stream_options")
                 && JsonFields.optionalBoolean(streamOptions(root), "include_usage", false);
@@ -50,7 +49,10 @@ public final class InferenceRequestParser {
             throw ErrorMapping.invalidField("use_cache",
                     "'use_cache' must be 1-64 letters, digits, '.', '_' or '-'.").toException();
         }
-        return new InferenceRequest(kind, model, messages, prompt, stream, includeUsage, params(root), cache);
+        String maxTokensParam = JsonFields.isSet(root, "max_completion_tokens") ? "max_completion_tokens"
+                : JsonFields.isSet(root, "max_tokens") ? "max_tokens" : null;
+        return new InferenceRequest(kind, model, messages, prompt, stream, includeUsage, params(root), cache,
+                maxTokensParam);
     }
 
     GenerationParams params(JsonNode root) {
@@ -78,7 +80,8 @@ public final class InferenceRequestParser {
                 stop(root),
                 JsonFields.optionalDouble(root, "frequency_penalty", -2.0, 2.0),
                 JsonFields.optionalDouble(root, "presence_penalty", -2.0, 2.0),
-                repeat);
+                repeat,
+                seed != null ? Boolean.TRUE : null);
     }
 
     private static List<ChatMessage> messages(JsonNode root) {
@@ -180,26 +183,23 @@ public final class InferenceRequestParser {
         return options;
     }
 
-    private static void rejectUnsupported(JsonNode root, JobKind kind) {
-        Integer n = JsonFields.optionalInt(root, "n", 1, Integer.MAX_VALUE);
-        if (n != null && n > 1) {
-            throw ErrorMapping.unsupported("n", "Only n=1 is supported.").toException();
+    /** Tools and thinking are not run yet: refused rather than dropped. */
+    private static void rejectUnbuilt(JsonNode root) {
+        JsonNode tools = root.get("tools");
+        if (tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty())) {
+            throw ErrorMapping.unsupported("tools", "Tool calling is not supported yet.").toException();
         }
-        if (kind == JobKind.CHAT && JsonFields.optionalBoolean(root, "logprobs", false)) {
-            throw ErrorMapping.unsupported("logprobs", "logprobs are not supported.").toException();
+        JsonNode choice = root.get("tool_choice");
+        if (choice != null && !choice.isNull() && !(choice.isTextual()
+                && (choice.textValue().equals("none") || choice.textValue().equals("auto")))) {
+            throw ErrorMapping.unsupported("tool_choice", "Tool calling is not supported yet.").toException();
         }
-        if (kind == JobKind.COMPLETION) {
-            Integer logprobs = JsonFields.optionalInt(root, "logprobs", 0, 20);
-            if (logprobs != null && logprobs > 0) {
-                throw ErrorMapping.unsupported("logprobs", "logprobs are not supported.").toException();
-            }
-            if (JsonFields.optionalBoolean(root, "echo", false)) {
-                throw ErrorMapping.unsupported("echo", "echo is not supported.").toException();
-            }
-            Integer bestOf = JsonFields.optionalInt(root, "best_of", 1, Integer.MAX_VALUE);
-            if (bestOf != null && bestOf > 1) {
-                throw ErrorMapping.unsupported("best_of", "Only best_of=1 is supported.").toException();
-            }
+        if (JsonFields.isSet(root, "reasoning_effort")) {
+            throw ErrorMapping.unsupported("reasoning_effort", "Thinking control is not supported yet.").toException();
+        }
+        if (JsonFields.isSet(root, "chat_template_kwargs")) {
+            throw ErrorMapping.unsupported("chat_template_kwargs", "Template options are not supported yet.")
+                    .toException();
         }
     }
 }

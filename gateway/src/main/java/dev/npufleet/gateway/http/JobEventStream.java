@@ -97,6 +97,8 @@ final class JobEventStream {
         if (job.terminal() != null) {
             ByteBuffer last = job.terminal().type() == EventType.ERROR
                     ? SseFrames.error(ErrorMapping.fromWorker(job.terminal().error()))
+                    : CompletionFormat.CANCELLED.equals(job.terminal().finishReason())
+                    ? SseFrames.error(ErrorMapping.cancelled())
                     : SseFrames.event(Math.max(offset, length), format.finishChunk(job.terminal().finishReason()));
             writer.enqueueLast(last, SseFrames.done());
         } else if (System.currentTimeMillis() > deadline) {

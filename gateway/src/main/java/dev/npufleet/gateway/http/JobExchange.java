@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.jobs.AnswerCursor;
 import dev.npufleet.gateway.jobs.JobListener;
@@ -85,7 +86,11 @@ public abstract class JobExchange implements JobListener {
                     LOG.atDebug().addKeyValue("jobId", jobId).addKeyValue("board", worker)
                             .log("job finished after {} ms, {} code points", (System.nanoTime() - startNanos) / 1_000_000,
                                     cursor.delivered());
-                    finished(event);
+                    if (CompletionFormat.CANCELLED.equals(event.finishReason())) {
+                        failed(ErrorMapping.cancelled());
+                    } else {
+                        finished(event);
+                    }
                 }
             }
             case ERROR -> {

@@ -2,6 +2,7 @@ package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
+import dev.npufleet.gateway.fleet.ServingLimits;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobIds;
@@ -10,7 +11,7 @@ import java.time.Duration;
 
 /**
  * Turns a validated request into a {@link Job}: checks the model is served, resolves a named cache
- * to its definition, sets the reply topic and the deadline. Shared by the synchronous endpoints,
+ * to its definition, checks the boards' limits ({@link LimitCheck}), sets the reply topic and the deadline. Shared by the synchronous endpoints,
  * asynchronous jobs and batches. Immutable; any thread.
  */
 final class JobFactory {
@@ -30,6 +31,7 @@ final class JobFactory {
         }
         CacheDefinition cache = request.cacheName() == null ? null : cache(request.model(), request.cacheName());
         long now = System.currentTimeMillis();
+        request = LimitCheck.apply(request, cache, ServingLimits.of(services.fleet(), request.model(), now));
         return new Job(Protocol.VERSION, JobIds.newId(), request.model(), request.kind(), request.messages(),
                 request.prompt(), cache == null ? null : Job.CacheRef.of(cache), request.params(),
                 services.topics().events(), now, now + ttl.toMillis());

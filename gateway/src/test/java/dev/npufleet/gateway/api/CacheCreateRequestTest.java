@@ -3,6 +3,7 @@ package dev.npufleet.gateway.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,25 @@ class CacheCreateRequestTest {
     }
 
     @Test
+    void shouldMakeAPromptCacheTheSystemPromptAsRockchipLlamaDocumentsIt() {
+        CacheCreateRequest r = parse("{\"cache_name\":\"coding\",\"prompt\":\"You are a coder.\"}");
+
+        CacheDefinition d = r.toDefinition("m", "rev", 5);
+
+        assertThat(d.isChat()).isTrue();
+        assertThat(d.messages()).containsExactly(ChatMessage.system("You are a coder."));
+        assertThat(d.prompt()).isNull();
+    }
+
+    @Test
+    void shouldKeepARawPrefixAsTextBeforeTheInput() {
+        CacheDefinition d = parse("{\"cache_name\":\"raw\",\"raw_prefix\":\"Q: \"}").toDefinition("m", "rev", 5);
+
+        assertThat(d.isChat()).isFalse();
+        assertThat(d.prompt()).isEqualTo("Q: ");
+    }
+
+    @Test
     void shouldReadAMessagesCache() {
         CacheCreateRequest r = parse("{\"cache_name\":\"s\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"}]}");
 
@@ -44,6 +64,8 @@ class CacheCreateRequestTest {
         "{\"cache_name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\",\"prompt\":\"x\"} | cache_name",
         "{\"cache_name\":\"c\"}                                            | prompt",
         "{\"cache_name\":\"c\",\"prompt\":\"\"}                            | prompt",
+        "{\"cache_name\":\"c\",\"raw_prefix\":\"\"}                        | raw_prefix",
+        "{\"cache_name\":\"c\",\"prompt\":\"x\",\"raw_prefix\":\"y\"}      | raw_prefix",
         "{\"cache_name\":\"c\",\"messages\":[]}                            | messages",
         "{\"cache_name\":\"c\",\"prompt\":\"x\",\"ttl_seconds\":-1}        | ttl_seconds",
         "{\"cache_name\":\"c\",\"prompt\":\"x\",\"pin\":\"yes\"}           | pin",

@@ -82,10 +82,10 @@ public final class AutoCaches {
             return Optional.empty();
         }
         String name = system.get().cacheName();
-        String prefix = template.render(system.get().messages(), false);
+        String prefix = template.prefix(system.get().messages());
         if (!fullPrompt.startsWith(prefix)) {
-            // The template contract makes this impossible; a cache that is not the prompt's start would be wrong.
-            LOG.atWarn().addKeyValue("cache", name).log("System prefix is not the start of the prompt; no cache");
+            // Tools the template puts in the system turn, say: a cache that is not the prompt's start would be wrong.
+            LOG.atDebug().addKeyValue("cache", name).log("System prefix is not the start of the prompt; no cache");
             return Optional.empty();
         }
         String revision = revisionOf(template.id(), prefix);

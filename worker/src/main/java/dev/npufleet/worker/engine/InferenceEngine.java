@@ -31,6 +31,27 @@ public interface InferenceEngine extends AutoCloseable {
         return EngineIdentity.SIMULATOR.equals(identity().runtime());
     }
 
+    /**
+     * The sampling every run uses whatever the request asks (1.2.x runtimes fix it at init), or null when a
+     * run takes the request's.
+     */
+    default Sampling fixedSampling() {
+        return null;
+    }
+
+    /** The session's context length in tokens (prompt and answer), or 0 when unknown. */
+    default int maxContext() {
+        return 0;
+    }
+
+    /**
+     * The most UTF-8 bytes one token spans, or 0 when unknown; a prompt's bytes over it bound its tokens from
+     * below. The simulator's byte tokenizer: its longest special token's text.
+     */
+    default int maxBytesPerToken() {
+        return 0;
+    }
+
     /** Asks the running run to stop soon; it then returns {@link EngineResult.Outcome#ABORTED}. No-op when idle. */
     void abort();
 

@@ -98,8 +98,30 @@ public final class RkllmEngine implements InferenceEngine {
             return new EngineResult(aborted ? EngineResult.Outcome.ABORTED : EngineResult.Outcome.FINISHED,
                     r.promptTokens(), p.prefillTokens(), p.prefillTimeMs(), p.generateTokens(), p.generateTimeMs());
         } catch (RkllmException e) {
+            int bytes = request.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (e.status() == NativeStatus.RUN_FAILED && !EngineIdentity.SIMULATOR.equals(identity.runtime())
+                    && bytes >= sessionConfig.maxContextLen()) {
+                throw ContextOverflow.unexplained(bytes, sessionConfig.maxContextLen(), e);
+            }
             throw classify(e);
         }
+    }
+
+    @Override
+    public Sampling fixedSampling() {
+        // 1.2.x takes sampling at init only; Engines opens it with the defaults.
+        return sessionConfig.abi() == AbiVersion.V1_3_0 ? null : Sampling.DEFAULTS;
+    }
+
+    @Override
+    public int maxContext() {
+        return sessionConfig.maxContextLen();
+    }
+
+    @Override
+    public int maxBytesPerToken() {
+        // "<|endoftext|>", the simulator's longest token; the vendor tokenizers' bound is not known here.
+        return EngineIdentity.SIMULATOR.equals(identity.runtime()) ? 13 : 0;
     }
 
     @Override
@@ -137,7 +159,10 @@ public final class RkllmEngine implements InferenceEngine {
     private RuntimeException classify(RkllmException e) {
         NativeStatus status = e.status();
         String message = e.getMessage() == null ? status.name() : e.getMessage();
-        if (status == NativeStatus.INVALID_ARGUMENT || message.toLowerCase(Locale.ROOT).contains("max_context_len")) {
+        if (message.toLowerCase(Locale.ROOT).contains("max_context_len")) {
+            return ContextOverflow.fromRuntime(message, sessionConfig.maxContextLen(), e);
+        }
+        if (status == NativeStatus.INVALID_ARGUMENT) {
             return new InferenceException(ErrorCode.INVALID_REQUEST, message, e);
         }
         if (brokenSession(status)) {

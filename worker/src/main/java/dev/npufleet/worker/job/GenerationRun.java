@@ -58,14 +58,19 @@ final class GenerationRun implements TokenListener {
 
     /** Runs the job; returns the future of its last event, or ABANDONED when revoked or shut down. */
     CompletableFuture<RecordOutcome> run(CacheDefinition cache, long queueMs) {
+        JobAdmission.check(job.params(), s.prompting().engine(), s.limits().maxNewTokens());
         PromptPlan plan = PromptPlan.of(job, cache, s.prompting().template());
         PromptCaches.Prepared prepared = null;
-        if (cache != null) {
+        if (cache != null && plan.prefix() == null) {
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("cache", cache.name())
+                    .log("The prompt does not start with the cache's prefix (tools in the system turn); no cache");
+            s.prompting().caches().useNone();
+        } else if (cache != null) {
             prepared = s.prompting().caches().use(cache, plan.prefix(), PromptPlan.templateIdOf(cache, s.prompting().template()));
         } else {
             Optional<AutoCaches.Applied> auto = s.prompting().autoCaches().apply(job, plan.full());
             if (auto.isPresent()) {
-                plan = new PromptPlan(auto.get().prefix(), plan.full());
+                plan = new PromptPlan(auto.get().prefix(), plan.full(), plan.opensThinking());
                 prepared = auto.get().prepared();
             } else {
                 s.prompting().caches().useNone();

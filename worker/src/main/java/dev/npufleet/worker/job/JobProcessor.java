@@ -116,11 +116,11 @@ public final class JobProcessor {
             return chunks.finish(Event.finish(job.id(), s.identity().workerId(), attempt, chunks.length(), "cancelled",
                     Usage.of(0, 0, 0), null, null)).thenApply(v -> RecordOutcome.DONE);
         } catch (InferenceException e) {
-            return failed(job, chunks, e.code(), e.getMessage(), e);
+            return failed(job, chunks, e.toErrorInfo(), e);
         } catch (NpuLostException e) {
             throw e;
         } catch (RuntimeException e) {
-            return failed(job, chunks, ErrorCode.INTERNAL, "internal error: " + e, e);
+            return failed(job, chunks, ErrorInfo.of(ErrorCode.INTERNAL, "internal error: " + e), e);
         }
     }
 
@@ -160,13 +160,12 @@ public final class JobProcessor {
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
-    private CompletableFuture<RecordOutcome> failed(Job job, ChunkPublisher chunks, ErrorCode code, String message,
-            Throwable cause) {
+    private CompletableFuture<RecordOutcome> failed(Job job, ChunkPublisher chunks, ErrorInfo error, Throwable cause) {
         s.tracking().metrics().job(WorkerMetrics.Outcome.FAILED);
-        var log = code == ErrorCode.INTERNAL ? LOG.atError().setCause(cause) : LOG.atWarn();
+        var log = ErrorCode.INTERNAL.wire().equals(error.code()) ? LOG.atError().setCause(cause) : LOG.atWarn();
         log.addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId()).addKeyValue("model", s.identity().model())
-                .log("Job failed ({}): {}", code.wire(), message);
-        return chunks.finish(Event.error(job.id(), s.identity().workerId(), chunks.attempt(), ErrorInfo.of(code, message)))
+                .log("Job failed ({}): {}", error.code(), error.message());
+        return chunks.finish(Event.error(job.id(), s.identity().workerId(), chunks.attempt(), error))
                 .thenApply(v -> RecordOutcome.DONE);
     }
 

@@ -23,6 +23,11 @@ public final class ChatMlTemplate implements ChatTemplate {
     }
 
     @Override
+    public String render(Conversation c) {
+        return render(c.messages(), c.addGenerationPrompt());
+    }
+
+    @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         int size = 32;
         for (ChatMessage m : messages) {

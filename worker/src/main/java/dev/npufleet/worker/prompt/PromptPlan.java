@@ -1,16 +1,21 @@
 package dev.npufleet.worker.prompt;
 
 import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.ChatMessage;
+import dev.npufleet.protocol.ChatOptions;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobKind;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The text a job runs: the full prompt, and the part of it a named cache holds.
  *
- * @param prefix the cache's prefix (the beginning of {@code full}), or null for a job without a cache
+ * @param prefix the cache's prefix (the beginning of {@code full}), or null for a job run without a cache
  * @param full what the engine runs
+ * @param opensThinking the prompt ends inside an open thinking block: the answer starts with reasoning
  */
-public record PromptPlan(String prefix, String full) {
+public record PromptPlan(String prefix, String full, boolean opensThinking) {
 
     public PromptPlan {
         if (prefix != null && !full.startsWith(prefix)) {
@@ -19,23 +24,48 @@ public record PromptPlan(String prefix, String full) {
         }
     }
 
+    public PromptPlan(String prefix, String full) {
+        this(prefix, full, false);
+    }
+
     /**
-     * Renders a job: the cache's prefix (system messages through the template, or raw prompt
-     * text), then the job's own input. For {@link JobKind#CACHE_BUILD} the full prompt is the prefix.
+     * Renders a job: a chat through the template, the cache's system turns first (so a cache is answered exactly
+     * as the same turns sent in the request); a completion as the cache's prefix then the raw prompt. For
+     * {@link JobKind#CACHE_BUILD} the full prompt is the prefix. When the rendering does not start with the
+     * cache's prefix (tools in the system turn), {@code prefix} is null and the job runs without the cache.
+     *
+     * @throws dev.npufleet.worker.engine.InferenceException for tools or tool turns the template cannot render
      */
     public static PromptPlan of(Job job, CacheDefinition cache, ChatTemplate template) {
         String prefix = cache == null ? null : prefixOf(cache, template);
-        String input = switch (job.kind()) {
-            case CHAT -> template.render(job.messages(), true);
-            case COMPLETION -> job.prompt();
-            case CACHE_BUILD -> "";
+        return switch (job.kind()) {
+            case CHAT -> chat(job, cache, prefix, template);
+            case COMPLETION -> new PromptPlan(prefix, prefix == null ? job.prompt() : prefix + job.prompt());
+            case CACHE_BUILD -> new PromptPlan(prefix, prefix);
         };
-        return new PromptPlan(prefix, prefix == null ? input : prefix + input);
+    }
+
+    private static PromptPlan chat(Job job, CacheDefinition cache, String prefix, ChatTemplate template) {
+        ChatOptions options = job.chatOptions();
+        ToolSupport.check(job, template);
+        List<ChatMessage> turns = job.messages();
+        if (cache != null && cache.isChat()) {
+            turns = new ArrayList<>(cache.messages());
+            turns.addAll(job.messages());
+        }
+        Conversation c = new Conversation(turns, options.offersTools() ? options.tools() : List.of(), true,
+                options.enableThinking());
+        String rendered = template.render(c);
+        if (cache != null && !cache.isChat()) {
+            rendered = prefix + rendered;
+        }
+        boolean usable = prefix == null || rendered.startsWith(prefix);
+        return new PromptPlan(usable ? prefix : null, rendered, template.opensThinking(c));
     }
 
     /** The text a cache file holds the KV state of. */
     public static String prefixOf(CacheDefinition cache, ChatTemplate template) {
-        return cache.isChat() ? template.render(cache.messages(), false) : cache.prompt();
+        return cache.isChat() ? template.prefix(cache.messages()) : cache.prompt();
     }
 
     /** The id of the rendering a cache's prefix went through (part of its fingerprint). */

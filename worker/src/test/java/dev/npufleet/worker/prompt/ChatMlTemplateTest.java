@@ -69,6 +69,6 @@ class ChatMlTemplateTest {
 
     @Test
     void shouldRefuseAnUnknownTemplateName() {
-        assertThatThrownBy(() -> ChatTemplate.named("llama3")).hasMessageContaining("unknown chat template");
+        assertThatThrownBy(() -> ChatTemplate.named("vicuna")).hasMessageContaining("unknown chat template");
     }
 }
