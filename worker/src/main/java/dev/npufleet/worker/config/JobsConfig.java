@@ -20,7 +20,8 @@ public record JobsConfig(int partitions, int maxAttempts, RerunMode rerun, Durat
     public static final Setting PARTITIONS = Setting.of("NPUFLEET_JOB_PARTITIONS", "16",
             "partitions of job topics it creates (most boards per model)");
     public static final Setting MAX_ATTEMPTS = Setting.of("NPUFLEET_MAX_ATTEMPTS", "3",
-            "crashes of this worker a job may cause before it is dead-lettered");
+            "a job is dead-lettered after this many lost attempts on at least two boards, or twice as many "
+                    + "deaths in a row of one board");
     public static final Setting RERUN = Setting.of("NPUFLEET_RERUN", "auto",
             "a job a crashed worker had half answered: `replay` (same seed, same text), `continue` (from the "
                     + "delivered text), `auto` (continue only where a replay would differ: vendor runtime, sampled "

@@ -32,13 +32,15 @@ public record RuntimeConfig(String library, String abi, Path modelPath, String s
             "simulator model written when missing: `tiny` or `demo`");
     public static final Setting SIM_OPTIONS = Setting.derived("NPUFLEET_SIM_OPTIONS", "none",
             "simulator options, `key=value,...`: `board=rk3588`, `slow_ms_per_token=20`, `crash_after_tokens=N`, "
+                    + "`script=<file>` (scripted replies for tests and demos, see `native/src/main/c/sim/README.md`), "
                     + "...; the simulator also reads `RKLLM_SIM_*`");
     public static final Setting MAX_CONTEXT = Setting.of("NPUFLEET_MAX_CONTEXT", "4096",
             "runtime context length (tokens); the simulator's model may lower it");
     public static final Setting MAX_NEW_TOKENS = Setting.of("NPUFLEET_MAX_NEW_TOKENS", "512",
             "cap on tokens generated per job");
     public static final Setting CHAT_TEMPLATE = Setting.of("NPUFLEET_CHAT_TEMPLATE", "chatml",
-            "chat template rendered in Java");
+            "chat template rendered in Java: `chatml`, `qwen2.5`, `qwen3`, `llama3`, `gemma`, `phi3`, `deepseek-r1`, "
+                    + "`minicpm`, `internlm2`, `smollm` (see \"Choosing a chat template\")");
 
     private static final Pattern ABI_VERSION = Pattern.compile("1\\.[23](\\.\\d+)?");
 
