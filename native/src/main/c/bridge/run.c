@@ -182,6 +182,36 @@ static npf_status execute(JNIEnv *env, npf_session *s, npf_run *run, const npf_r
     return NPF_OK;
 }
 
+/* A Java int[] of token ids as a malloc'd copy (NULL for none); *st says why it failed. */
+static int32_t *copy_token_ids(JNIEnv *env, jintArray token_ids, size_t *n, npf_status *st)
+{
+    *n = 0;
+    if (token_ids == NULL) {
+        return NULL;
+    }
+    *n = (size_t)(*env)->GetArrayLength(env, token_ids);
+    int32_t *ids = malloc(*n * sizeof *ids);
+    if (ids == NULL) {
+        *st = npf_fail(NPF_OUT_OF_MEMORY, "cannot allocate %zu token ids", *n);
+        return NULL;
+    }
+    (*env)->GetIntArrayRegion(env, token_ids, 0, (jsize)*n, (jint *)ids);
+    return ids;
+}
+
+/* Runs with a global reference to the RunCallback for the runtime's threads, dropped afterwards. */
+static npf_status execute_with_callback(JNIEnv *env, npf_session *s, const npf_run_args *a, jobject callback)
+{
+    npf_run run = { 0 };
+    run.callback = (*env)->NewGlobalRef(env, callback);
+    if (run.callback == NULL) {
+        return npf_fail(NPF_OUT_OF_MEMORY, "cannot make a global reference to the callback");
+    }
+    npf_status st = execute(env, s, &run, a);
+    (*env)->DeleteGlobalRef(env, run.callback);
+    return st;
+}
+
 JNIEXPORT jint JNICALL Java_dev_npufleet_nativebridge_RkllmBridge_nativeRun(
     JNIEnv *env, jclass cls, jlong handle, jbyteArray prompt, jintArray token_ids, jbyteArray role,
     jboolean keep_history, jint max_new_tokens, jboolean has_sampling, jint top_k, jfloat top_p, jfloat temperature,
@@ -200,29 +230,14 @@ JNIEXPORT jint JNICALL Java_dev_npufleet_nativebridge_RkllmBridge_nativeRun(
     char *prompt_c = npf_cstring(env, prompt, &st1);
     char *role_c = npf_cstring(env, role, &st2);
     char *cache_c = npf_cstring(env, save_prompt_cache, &st3);
-    int32_t *ids = NULL;
-    if (token_ids != NULL) {
-        a.n_tokens = (size_t)(*env)->GetArrayLength(env, token_ids);
-        ids = malloc(a.n_tokens * sizeof *ids);
-        if (ids == NULL) {
-            st = npf_fail(NPF_OUT_OF_MEMORY, "cannot allocate %zu token ids", a.n_tokens);
-        } else {
-            (*env)->GetIntArrayRegion(env, token_ids, 0, (jsize)a.n_tokens, (jint *)ids);
-        }
-    }
+    int32_t *ids = copy_token_ids(env, token_ids, &a.n_tokens, &st);
     st = st != NPF_OK ? st : st1 != NPF_OK ? st1 : st2 != NPF_OK ? st2 : st3;
-    npf_run run = { 0 };
     if (st == NPF_OK) {
         a.prompt = prompt_c;
         a.token_ids = ids;
         a.role = role_c;
         a.save_prompt_cache = cache_c;
-        run.callback = (*env)->NewGlobalRef(env, callback);
-        st = run.callback != NULL ? execute(env, s, &run, &a)
-                                  : npf_fail(NPF_OUT_OF_MEMORY, "cannot make a global reference to the callback");
-    }
-    if (run.callback != NULL) {
-        (*env)->DeleteGlobalRef(env, run.callback);
+        st = execute_with_callback(env, s, &a, callback);
     }
     free(prompt_c);
     free(role_c);

@@ -60,7 +60,15 @@ final class BrokerConfig {
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", logDir.toString());
+        p.putAll(singleNode());
+        p.putAll(behaviour(fastFailover));
+        p.putAll(extra);
+        return p;
+    }
 
+    /** What one small node needs: one replica of everything, few threads, a small cleaner buffer. */
+    private static Properties singleNode() {
+        Properties p = new Properties();
         // A single node cannot hold more than one replica of anything.
         p.put("num.partitions", "1");
         p.put("default.replication.factor", "1");
@@ -81,9 +89,6 @@ final class BrokerConfig {
         p.put("num.io.threads", "2");
         p.put("background.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
-
-        p.putAll(behaviour(fastFailover));
-        p.putAll(extra);
         return p;
     }
 }

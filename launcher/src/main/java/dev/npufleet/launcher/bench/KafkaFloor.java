@@ -49,15 +49,7 @@ final class KafkaFloor {
                 if (i == warmup) {
                     wallStart = System.nanoTime();
                 }
-                long start = System.nanoTime();
-                producer.send(new ProducerRecord<>(jobs, (long) i, start));
-                boolean answered = false;
-                while (!answered) {
-                    for (ConsumerRecord<Long, Long> r : consumer.poll(Duration.ofSeconds(1))) {
-                        answered |= r.key() == i;
-                    }
-                }
-                double ms = OpenAiClient.millisSince(start);
+                double ms = roundTrip(producer, consumer, jobs, i);
                 if (i >= warmup) {
                     results.add(new RequestResult(null, ms, ms, 0, 0, 0, false, null, null));
                 }
@@ -69,6 +61,20 @@ final class KafkaFloor {
         }
         return BenchSummary.of("Kafka floor (2 hops, no npufleet code)", results,
                 Duration.ofNanos(System.nanoTime() - wallStart));
+    }
+
+    /** Sends job {@code i} and waits for its reply; the milliseconds that took. */
+    private static double roundTrip(KafkaProducer<Long, Long> producer, KafkaConsumer<Long, Long> consumer,
+            String jobs, long i) {
+        long start = System.nanoTime();
+        producer.send(new ProducerRecord<>(jobs, i, start));
+        boolean answered = false;
+        while (!answered) {
+            for (ConsumerRecord<Long, Long> r : consumer.poll(Duration.ofSeconds(1))) {
+                answered |= r.key() == i;
+            }
+        }
+        return OpenAiClient.millisSince(start);
     }
 
     private static void respond(String bootstrap, String jobs, String replies, AtomicBoolean running) {

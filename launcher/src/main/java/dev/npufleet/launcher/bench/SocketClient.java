@@ -110,6 +110,16 @@ final class SocketClient implements BenchClient {
                 }
             }
             SseScan scan = new SseScan(start);
+            readBody(scan, chunked, length);
+            double e2e = OpenAiClient.millisSince(start);
+            if (status != 200) {
+                return RequestResult.failed("http_" + status, e2e);
+            }
+            return scan.result(e2e, worker, route);
+        }
+
+        /** Feeds the body to {@code scan}: chunked, or {@code length} bytes (none when negative). */
+        private void readBody(SseScan scan, boolean chunked, long length) throws IOException {
             if (chunked) {
                 for (int size = Integer.parseInt(readLine().trim(), 16); size > 0;
                         size = Integer.parseInt(readLine().trim(), 16)) {
@@ -120,11 +130,6 @@ final class SocketClient implements BenchClient {
             } else if (length >= 0) {
                 scan.feed(in.readNBytes((int) length));
             }
-            double e2e = OpenAiClient.millisSince(start);
-            if (status != 200) {
-                return RequestResult.failed("http_" + status, e2e);
-            }
-            return scan.result(e2e, worker, route);
         }
 
         private String readLine() throws IOException {

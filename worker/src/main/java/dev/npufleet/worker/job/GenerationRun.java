@@ -32,6 +32,8 @@ final class GenerationRun implements TokenListener {
     private static final Logger LOG = LoggerFactory.getLogger(GenerationRun.class);
 
     private final JobServices s;
+    /** This worker's id, as every event and log line names it. */
+    private final String board;
     private final Job job;
     private final RecordContext ctx;
     private final RunControl control;
@@ -47,6 +49,7 @@ final class GenerationRun implements TokenListener {
     GenerationRun(JobServices services, Job job, RecordContext ctx, RunControl control, ChunkPublisher chunks,
             PriorAttempt continued) {
         this.s = services;
+        this.board = services.identity().workerId();
         this.job = job;
         this.ctx = ctx;
         this.control = control;
@@ -66,7 +69,8 @@ final class GenerationRun implements TokenListener {
                     .log("The prompt does not start with the cache's prefix (tools in the system turn); no cache");
             s.prompting().caches().useNone();
         } else if (cache != null) {
-            prepared = s.prompting().caches().use(cache, plan.prefix(), PromptPlan.templateIdOf(cache, s.prompting().template()));
+            prepared = s.prompting().caches().use(cache, plan.prefix(),
+                    PromptPlan.templateIdOf(cache, s.prompting().template()));
         } else {
             Optional<AutoCaches.Applied> auto = s.prompting().autoCaches().apply(job, plan.full());
             if (auto.isPresent()) {
@@ -146,7 +150,7 @@ final class GenerationRun implements TokenListener {
         Timings timings = new Timings(queueMs, prepared == null ? 0 : prepared.buildMs(),
                 r == null ? 0 : r.prefillMs(), ttftMs, decodeRate, prefillRate, totalMs);
         record(usage, prepared, ttftMs, prefillRate, decodeRate, finishReason);
-        Event last = Event.finish(job.id(), s.identity().workerId(), chunks.attempt(), chunks.length(), finishReason, usage,
+        Event last = Event.finish(job.id(), board, chunks.attempt(), chunks.length(), finishReason, usage,
                 timings, null);
         return chunks.finish(last).thenApply(v -> RecordOutcome.DONE);
     }
@@ -164,7 +168,7 @@ final class GenerationRun implements TokenListener {
             m.cacheUse(usage.cacheHit());
         }
         s.tracking().stats().jobDone(prefillRate, decodeRate);
-        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
                 .addKeyValue("model", s.identity().model()).addKeyValue("partition", ctx.partition())
                 .log("Job done ({}): {} prompt tokens ({} cached) at {} tok/s, {} generated at {} tok/s, TTFT {} ms{}",
                         finishReason, usage.promptTokens(), usage.cachedTokens(), Math.round(prefillRate),

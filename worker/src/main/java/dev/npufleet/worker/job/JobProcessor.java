@@ -29,9 +29,12 @@ public final class JobProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(JobProcessor.class);
 
     private final JobServices s;
+    /** This worker's id, as every event and log line names it. */
+    private final String board;
 
     public JobProcessor(JobServices services) {
         this.s = services;
+        this.board = services.identity().workerId();
     }
 
     /** @return completes when the job's last event is acknowledged (see {@link RecordOutcome}) */
@@ -45,7 +48,7 @@ public final class JobProcessor {
         PriorAttempt prior = ctx.mayHaveRun() || attempt > 1 ? s.output().history().lookup(job) : PriorAttempt.NONE;
         if (prior.ended()) {
             s.output().marker().clear();
-            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
                     .addKeyValue("partition", ctx.partition())
                     .log("Job already answered by an earlier attempt (its last event is in {}); skipping it",
                             job.replyTo());
@@ -71,7 +74,6 @@ public final class JobProcessor {
 
     /** Ends a job that was cancelled, revoked or past its deadline before it started; null: run it. */
     private CompletableFuture<RecordOutcome> skipBeforeStart(Job job, RunControl control, long now) {
-        String board = s.identity().workerId();
         if (s.tracking().slot().isCancelled(job.id()) || control.reason() == AbortReason.CANCELLED) {
             s.tracking().metrics().job(WorkerMetrics.Outcome.CANCELLED);
             return last(job, Event.finish(job.id(), board, 1, 0, "cancelled", Usage.of(0, 0, 0), null, null));
@@ -89,17 +91,17 @@ public final class JobProcessor {
 
     private CompletableFuture<RecordOutcome> run(Job job, RecordContext ctx, RunControl control, int attempt,
             PriorAttempt prior, long queueMs) {
+        boolean seeded = s.prompting().engine().takesSeed();
         PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD
-                && s.limits().rerun().continues(prior, Sampling.of(job.params()), s.prompting().engine().takesSeed()) ? prior
-                : PriorAttempt.NONE;
+                && s.limits().rerun().continues(prior, Sampling.of(job.params()), seeded) ? prior : PriorAttempt.NONE;
         if (!continued.text().isEmpty()) {
-            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
                     .log("Continuing the {} characters an earlier attempt delivered", continued.length());
         }
-        ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), s.identity().workerId(), attempt,
+        ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), board, attempt,
                 continued.length(), continued.tokens());
         s.tracking().metrics().queueWait(queueMs);
-        s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(), s.identity().workerId(), attempt,
+        s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(), board, attempt,
                 new Timings(queueMs, 0, 0, 0, 0, 0, 0)));
         try {
             CacheDefinition cache = resolveCache(job);
@@ -113,7 +115,7 @@ public final class JobProcessor {
                 return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
             }
             s.tracking().metrics().job(WorkerMetrics.Outcome.CANCELLED);
-            return chunks.finish(Event.finish(job.id(), s.identity().workerId(), attempt, chunks.length(), "cancelled",
+            return chunks.finish(Event.finish(job.id(), board, attempt, chunks.length(), "cancelled",
                     Usage.of(0, 0, 0), null, null)).thenApply(v -> RecordOutcome.DONE);
         } catch (InferenceException e) {
             return failed(job, chunks, e.toErrorInfo(), e);
@@ -130,8 +132,9 @@ public final class JobProcessor {
         }
         String name = job.cache().name();
         CacheDefinition def = job.cache().definition() != null ? job.cache().definition()
-                : s.prompting().cacheView().resolve(name, s.limits().cacheLookupWait()).orElseThrow(() -> new InferenceException(
-                        ErrorCode.CACHE_NOT_FOUND, "no cache named " + name + " for model " + s.identity().model()));
+                : s.prompting().cacheView().resolve(name, s.limits().cacheLookupWait())
+                        .orElseThrow(() -> new InferenceException(ErrorCode.CACHE_NOT_FOUND,
+                                "no cache named " + name + " for model " + s.identity().model()));
         if (!def.model().equals(s.identity().model())) {
             throw new InferenceException(ErrorCode.INVALID_REQUEST,
                     "cache " + name + " belongs to model " + def.model() + ", not " + s.identity().model());
@@ -144,28 +147,30 @@ public final class JobProcessor {
 
     private CompletableFuture<RecordOutcome> buildCache(Job job, CacheDefinition def, ChunkPublisher chunks) {
         String prefix = PromptPlan.prefixOf(def, s.prompting().template());
-        PromptCaches.Prepared p = s.prompting().caches().ensure(def, prefix, PromptPlan.templateIdOf(def, s.prompting().template()));
+        PromptCaches.Prepared p = s.prompting().caches().ensure(def, prefix,
+                PromptPlan.templateIdOf(def, s.prompting().template()));
         if (p.built()) {
             s.tracking().metrics().cacheBuilt(p.buildMs());
         }
         s.tracking().metrics().job(WorkerMetrics.Outcome.FINISHED);
-        CacheBuild result = new CacheBuild(s.identity().workerId(), def.name(), def.revision(), p.built(),
+        CacheBuild result = new CacheBuild(board, def.name(), def.revision(), p.built(),
                 p.manifest().sizeBytes(), p.buildMs(), p.manifest().prefixTokens());
-        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId()).addKeyValue("model", s.identity().model())
-                .addKeyValue("cache", def.name()).log("Cache {} in {} ms ({} tokens)",
-                        p.built() ? "built" : "already valid", p.buildMs(), p.manifest().prefixTokens());
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
+                .addKeyValue("model", s.identity().model()).addKeyValue("cache", def.name())
+                .log("Cache {} in {} ms ({} tokens)", p.built() ? "built" : "already valid", p.buildMs(),
+                        p.manifest().prefixTokens());
         Usage usage = Usage.of(p.manifest().prefixTokens(), 0, 0);
         Timings timings = new Timings(0, p.buildMs(), 0, 0, 0, 0, p.buildMs());
-        return chunks.finish(Event.finish(job.id(), s.identity().workerId(), chunks.attempt(), 0, "stop", usage, timings, result))
+        return chunks.finish(Event.finish(job.id(), board, chunks.attempt(), 0, "stop", usage, timings, result))
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
     private CompletableFuture<RecordOutcome> failed(Job job, ChunkPublisher chunks, ErrorInfo error, Throwable cause) {
         s.tracking().metrics().job(WorkerMetrics.Outcome.FAILED);
         var log = ErrorCode.INTERNAL.wire().equals(error.code()) ? LOG.atError().setCause(cause) : LOG.atWarn();
-        log.addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId()).addKeyValue("model", s.identity().model())
+        log.addKeyValue("jobId", job.id()).addKeyValue("board", board).addKeyValue("model", s.identity().model())
                 .log("Job failed ({}): {}", error.code(), error.message());
-        return chunks.finish(Event.error(job.id(), s.identity().workerId(), chunks.attempt(), error))
+        return chunks.finish(Event.error(job.id(), board, chunks.attempt(), error))
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
@@ -173,7 +178,7 @@ public final class JobProcessor {
     private CompletableFuture<RecordOutcome> poison(Job job, RecordContext ctx, byte[] payload, String reason,
             int attempt) {
         s.tracking().metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
-        LOG.atError().addKeyValue("jobId", job.id()).addKeyValue("board", s.identity().workerId())
+        LOG.atError().addKeyValue("jobId", job.id()).addKeyValue("board", board)
                 .addKeyValue("partition", ctx.partition()).log("Poison job dead-lettered: {}", reason);
         return s.output().deadLetters().send(ctx, payload, reason, job.id(), job.replyTo(),
                 ErrorInfo.of(ErrorCode.POISON_JOB, "the job " + reason), attempt)
