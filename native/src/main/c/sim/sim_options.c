@@ -63,6 +63,18 @@ static int set_board(SimOptions *o, const char *v, char *err)
     return SIM_OK;
 }
 
+/* Copies a text option into its fixed buffer of cap bytes; a longer text is refused. */
+static int set_text(const char *key, const char *value, char *to, size_t cap, char *err)
+{
+    size_t n = value ? strlen(value) : 0;
+    if (n >= cap) {
+        snprintf(err, SIM_ERR_LEN, "option %s: text longer than %zu bytes", key, cap - 1);
+        return SIM_FAIL;
+    }
+    memcpy(to, value ? value : "", n + 1);
+    return SIM_OK;
+}
+
 /* Sets one option by its lower-case key; an empty or NULL value switches it off. */
 int sim_option_set(SimOptions *o, const char *key, const char *value, char *err)
 {
@@ -88,16 +100,11 @@ int sim_option_set(SimOptions *o, const char *key, const char *value, char *err)
     if (strcmp(key, "board") == 0) {
         return set_board(o, value, err);
     }
-    if (strcmp(key, "crash_on") == 0 || strcmp(key, "script") == 0) {
-        char *to = key[1] == 'r' ? o->crash_on : o->script;
-        size_t cap = key[1] == 'r' ? sizeof o->crash_on : sizeof o->script;
-        size_t n = value ? strlen(value) : 0;
-        if (n >= cap) {
-            snprintf(err, SIM_ERR_LEN, "option %s: text longer than %zu bytes", key, cap - 1);
-            return SIM_FAIL;
-        }
-        memcpy(to, value ? value : "", n + 1);
-        return SIM_OK;
+    if (strcmp(key, "crash_on") == 0) {
+        return set_text(key, value, o->crash_on, sizeof o->crash_on, err);
+    }
+    if (strcmp(key, "script") == 0) {
+        return set_text(key, value, o->script, sizeof o->script, err);
     }
     snprintf(err, SIM_ERR_LEN,
              "unknown option \"%.40s\" (known: crash_after_tokens, crash_on, stall_after_tokens, slow_ms_per_token, "

@@ -225,21 +225,26 @@ static int run_input(Run *r, const int32_t *ids, int n, int n_sys)
     return SIM_OK;
 }
 
+/* A run of rq: the options and seed as they are now, the request's sampling and limits over the handle's. */
+static void init_run(Run *r, SimHandle *h, const SimRequest *rq)
+{
+    memset(r, 0, sizeof *r);
+    r->h = h;
+    r->rq = rq;
+    pthread_mutex_lock(&h->mu);
+    r->opts = h->opts;
+    r->seed = h->sample_seed;
+    pthread_mutex_unlock(&h->mu);
+    r->sampling = rq->has_sampling ? rq->sampling : h->sampling;
+    r->max_new = rq->max_new_tokens > 0 ? rq->max_new_tokens : h->max_new_tokens;
+    r->userdata = rq->userdata ? rq->userdata : h->init_userdata;
+}
+
 /* Runs one request on the calling thread; the caller has marked the handle running. */
 int sim_run(SimHandle *h, const SimRequest *rq)
 {
     Run r;
-    memset(&r, 0, sizeof r);
-    r.h = h;
-    r.rq = rq;
-    pthread_mutex_lock(&h->mu);
-    r.opts = h->opts;
-    r.seed = h->sample_seed;
-    pthread_mutex_unlock(&h->mu);
-    r.sampling = rq->has_sampling ? rq->sampling : h->sampling;
-    r.max_new = rq->max_new_tokens > 0 ? rq->max_new_tokens : h->max_new_tokens;
-    r.userdata = rq->userdata ? rq->userdata : h->init_userdata;
-
+    init_run(&r, h, rq);
     if (r.opts.crash_on[0] && sim_input_contains(rq, r.opts.crash_on)) {
         raise(SIGKILL);
     }

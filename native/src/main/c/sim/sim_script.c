@@ -59,6 +59,21 @@ static long last_end(const char *prompt, const char *key)
     return best;
 }
 
+/* A malloc'd copy of an entry's reply, from body up to the next entry (or the file's end, less one newline). */
+static char *copy_body(const char *body, const char *next)
+{
+    size_t len = next ? (size_t)(next - body) : strlen(body);
+    if (!next && len > 0 && body[len - 1] == '\n') {
+        len--;
+    }
+    char *copy = malloc(len + 1);
+    if (copy) {
+        memcpy(copy, body, len);
+        copy[len] = '\0';
+    }
+    return copy;
+}
+
 /*
  * Finds the reply to prompt in the script at path: among the entries whose key occurs in the prompt, the one whose
  * key ends latest (so a later turn's key wins over an earlier turn's). *reply is a malloc'd copy, or NULL when no key
@@ -90,17 +105,9 @@ int sim_script_reply(const char *path, const char *prompt, char **reply, char *e
             rc = SIM_FAIL;
             snprintf(err, SIM_ERR_LEN, "script: out of memory");
         } else if (at > best) {
-            size_t len = next ? (size_t)(next - body) : strlen(body);
-            if (!next && len > 0 && body[len - 1] == '\n') {
-                len--;
-            }
             free(*reply);
-            *reply = malloc(len + 1);
-            if (*reply) {
-                memcpy(*reply, body, len);
-                (*reply)[len] = '\0';
-                best = at;
-            }
+            *reply = copy_body(body, next);
+            best = *reply ? at : best;
         }
         free(key);
         entry = next;

@@ -62,24 +62,9 @@ final class GenerationRun implements TokenListener {
     /** Runs the job; returns the future of its last event, or ABANDONED when revoked or shut down. */
     CompletableFuture<RecordOutcome> run(CacheDefinition cache, long queueMs) {
         JobAdmission.check(job.params(), s.prompting().engine(), s.limits().maxNewTokens());
-        PromptPlan plan = PromptPlan.of(job, cache, s.prompting().template());
-        PromptCaches.Prepared prepared = null;
-        if (cache != null && plan.prefix() == null) {
-            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("cache", cache.name())
-                    .log("The prompt does not start with the cache's prefix (tools in the system turn); no cache");
-            s.prompting().caches().useNone();
-        } else if (cache != null) {
-            prepared = s.prompting().caches().use(cache, plan.prefix(),
-                    PromptPlan.templateIdOf(cache, s.prompting().template()));
-        } else {
-            Optional<AutoCaches.Applied> auto = s.prompting().autoCaches().apply(job, plan.full());
-            if (auto.isPresent()) {
-                plan = new PromptPlan(auto.get().prefix(), plan.full(), plan.opensThinking());
-                prepared = auto.get().prepared();
-            } else {
-                s.prompting().caches().useNone();
-            }
-        }
+        Planned planned = prepare(cache);
+        PromptPlan plan = planned.prompt();
+        PromptCaches.Prepared prepared = planned.cache();
         if (prepared != null && prepared.built()) {
             s.tracking().metrics().cacheBuilt(prepared.buildMs());
         }
@@ -106,6 +91,32 @@ final class GenerationRun implements TokenListener {
                 : reason == AbortReason.STOP_SEQUENCE ? "stop"
                 : tokens >= maxNew ? "length" : "stop";
         return finish(result, prepared, queueMs, finishReason);
+    }
+
+    /** The prompt and the prompt cache it runs with (null: none). */
+    private record Planned(PromptPlan prompt, PromptCaches.Prepared cache) {
+    }
+
+    /** Plans the prompt and loads its cache: the named one, else an automatic one, else none. */
+    private Planned prepare(CacheDefinition cache) {
+        PromptPlan plan = PromptPlan.of(job, cache, s.prompting().template());
+        if (cache != null && plan.prefix() == null) {
+            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("cache", cache.name())
+                    .log("The prompt does not start with the cache's prefix (tools in the system turn); no cache");
+            s.prompting().caches().useNone();
+            return new Planned(plan, null);
+        }
+        if (cache != null) {
+            return new Planned(plan, s.prompting().caches().use(cache, plan.prefix(),
+                    PromptPlan.templateIdOf(cache, s.prompting().template())));
+        }
+        Optional<AutoCaches.Applied> auto = s.prompting().autoCaches().apply(job, plan.full());
+        if (auto.isPresent()) {
+            return new Planned(new PromptPlan(auto.get().prefix(), plan.full(), plan.opensThinking()),
+                    auto.get().prepared());
+        }
+        s.prompting().caches().useNone();
+        return new Planned(plan, null);
     }
 
     @Override
