@@ -12,20 +12,29 @@ import java.util.Objects;
  * directory, as an outage looks to clients: the address stays, the connection drops, the topics and their records
  * are there again after the restart. Its own broker, never the JVM's shared one (other tests use that).
  *
- * <p>Ports are chosen once, at construction; the data directory is the caller's and is never deleted here.
- * Not thread-safe: one test thread starts and stops it.
+ * <p>Ports are chosen once, at construction. A data directory the caller gives is never deleted here; without one,
+ * a temporary directory is made and deleted on {@link #close()}. Not thread-safe: one thread starts and stops it.
  */
 public final class RestartableKafka implements AutoCloseable {
 
     private final EmbeddedKafka.Settings settings;
+    private final boolean temporary;
     private EmbeddedKafka running;
 
     /** A broker on fresh free ports keeping its data in {@code dataDir}; not started yet. */
     public RestartableKafka(Path dataDir) {
-        Objects.requireNonNull(dataDir, "dataDir");
+        this(Objects.requireNonNull(dataDir, "dataDir"), 0);
+    }
+
+    /**
+     * @param dataDir where the broker keeps its data; null for a temporary directory deleted on close
+     * @param port the client port; 0 for a free one
+     */
+    public RestartableKafka(Path dataDir, int port) {
         int[] ports = freePorts();
-        this.settings = EmbeddedKafka.Settings.defaults().withPort(ports[0]).withControllerPort(ports[1])
-                .withDataDir(dataDir);
+        this.temporary = dataDir == null;
+        this.settings = EmbeddedKafka.Settings.defaults().withPort(port == 0 ? ports[0] : port)
+                .withControllerPort(ports[1]).withDataDir(temporary ? DataDir.createTemp() : dataDir);
     }
 
     /** Starts the broker (formatting the data directory the first time). @return this */
@@ -54,9 +63,13 @@ public final class RestartableKafka implements AutoCloseable {
         return "127.0.0.1:" + settings.port();
     }
 
+    /** Stops the broker and deletes a temporary data directory. */
     @Override
     public void close() {
         stop();
+        if (temporary) {
+            DataDir.delete(settings.dataDir());
+        }
     }
 
     private static int[] freePorts() {

@@ -1,6 +1,7 @@
 package dev.npufleet.launcher;
 
 import dev.npufleet.launcher.bench.BenchCommand;
+import dev.npufleet.launcher.chaos.ChaosCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = Fleet.Version.class,
         description = "npufleet: an OpenAI-compatible service over a fleet of RKLLM boards, joined by Kafka.",
         subcommands = {DemoCommand.class, GatewayCommand.class, WorkerCommand.class, BrokerCommand.class,
-            ModelCommand.class, BenchCommand.class, ConfigCommand.class})
+            ModelCommand.class, BenchCommand.class, ConfigCommand.class, ChaosCommand.class})
 public final class Fleet implements Runnable {
 
     @CommandLine.Spec

@@ -1,6 +1,6 @@
 package dev.npufleet.launcher;
 
-import dev.npufleet.broker.EmbeddedKafka;
+import dev.npufleet.broker.RestartableKafka;
 import dev.npufleet.nativebridge.SimModelSpec;
 import dev.npufleet.nativebridge.SimModels;
 import dev.npufleet.protocol.Topics;
@@ -49,7 +49,7 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     private final Options options;
-    private final EmbeddedKafka kafka;
+    private final RestartableKafka kafka;
     private final Path model;
     private final List<ChildProcess> children = new CopyOnWriteArrayList<>();
     private final Topics topics = Topics.defaults();
@@ -57,7 +57,7 @@ public final class LocalFleet implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread onExit = new Thread(this::closeOnExit, "fleet-shutdown");
 
-    private LocalFleet(Options options, EmbeddedKafka kafka, Path model) {
+    private LocalFleet(Options options, RestartableKafka kafka, Path model) {
         this.options = options;
         this.kafka = kafka;
         this.model = model;
@@ -71,7 +71,7 @@ public final class LocalFleet implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the simulator's model file: " + e.getMessage(), e);
         }
-        EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafka.Settings.defaults().withPort(options.kafkaPort()));
+        RestartableKafka kafka = new RestartableKafka(null, options.kafkaPort()).start();
         LocalFleet fleet = new LocalFleet(options, kafka, model);
         Runtime.getRuntime().addShutdownHook(fleet.onExit);
         try {
@@ -104,9 +104,25 @@ public final class LocalFleet implements AutoCloseable {
     /** Starts one more worker (a new board) and returns its id; does not wait for it. */
     public synchronized String addWorker() {
         String id = "board-" + nextBoard++;
+        startWorker(id);
+        return id;
+    }
+
+    /** Starts worker {@code id} (again, after it died: the same state directory, as a supervisor would). */
+    public synchronized void startWorker(String id) {
+        children.removeIf(c -> c.name().equals(id) && !c.isAlive());
         children.add(ChildProcess.start(id, List.of("-Xmx128m", "-XX:+UseSerialGC"), List.of("worker"),
                 workerEnv(id), options.log()));
-        return id;
+    }
+
+    /** Stops the broker (its clients see it gone) until {@link #startBroker()}. */
+    public void stopBroker() {
+        kafka.stop();
+    }
+
+    /** Starts the broker again on the same port and data. */
+    public void startBroker() {
+        kafka.start();
     }
 
     public void awaitWorkers(Set<String> boards) {

@@ -24,8 +24,8 @@ public record JobsConfig(int partitions, int maxAttempts, RerunMode rerun, Durat
                     + "deaths in a row of one board");
     public static final Setting RERUN = Setting.of("NPUFLEET_RERUN", "auto",
             "a job a crashed worker had half answered: `replay` (same seed, same text), `continue` (from the "
-                    + "delivered text), `auto` (continue only where a replay would differ: vendor runtime, sampled "
-                    + "decoding); see `docs/PROTOCOL.md`");
+                    + "delivered text), `auto` (continue where that writes the same text, greedy on the simulator, or "
+                    + "where a replay would differ, sampled on the vendor runtime); see `docs/PROTOCOL.md`");
     public static final Setting CANCEL_LOOKBACK = Setting.of("NPUFLEET_CANCEL_LOOKBACK_MS", "86400000",
             "`86400000` (24 h)", "at start a worker reads the cancels of this long ago, so a job cancelled while "
                     + "no worker ran (an asynchronous job, a batch) is skipped; `0`: only cancels sent after start");

@@ -52,6 +52,17 @@ public interface InferenceEngine extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether a greedy run continued from its own delivered text (prompt + text, prefilled) writes exactly what the
+     * uninterrupted run writes next. It does when the text tokenizes back into the very tokens that wrote it: the
+     * simulator's byte-level tokenizer does (one token per byte, and the delivered text holds whole characters, so
+     * its bytes are the generated tokens in order), and greedy decoding is a function of those tokens alone. A BPE
+     * tokenizer (the vendor runtime's models) may split the text otherwise, so it is not assumed there.
+     */
+    default boolean continuesExactly() {
+        return EngineIdentity.SIMULATOR.equals(identity().runtime());
+    }
+
     /** Asks the running run to stop soon; it then returns {@link EngineResult.Outcome#ABORTED}. No-op when idle. */
     void abort();
 

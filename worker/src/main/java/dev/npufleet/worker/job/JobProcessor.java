@@ -93,7 +93,8 @@ public final class JobProcessor {
             PriorAttempt prior, long queueMs) {
         boolean seeded = s.prompting().engine().takesSeed();
         PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD
-                && s.limits().rerun().continues(prior, Sampling.of(job.params()), seeded) ? prior : PriorAttempt.NONE;
+                && s.limits().rerun().continues(prior, Sampling.of(job.params()), seeded,
+                        s.prompting().engine().continuesExactly()) ? prior : PriorAttempt.NONE;
         if (!continued.text().isEmpty()) {
             LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
                     .log("Continuing the {} characters an earlier attempt delivered", continued.length());

@@ -13,8 +13,11 @@ public enum RerunMode {
     /** Continue the delivered text: it becomes the start of the assistant's answer, generation goes on from there. */
     CONTINUE,
     /**
-     * REPLAY where the run reproduces the text (the runtime takes the job's seed, or sampling is greedy),
-     * else CONTINUE: the vendor runtime takes no seed, so a sampled re-run would write a different text.
+     * CONTINUE where that provably writes the uninterrupted text (greedy, on a runtime whose tokenizer gives the
+     * delivered text back as its own tokens: the simulator), since then the new board only prefills what was said
+     * and the client's next token comes after a prefill, not after a replay at decode speed; CONTINUE where a replay
+     * would write another text (a sampled job on a runtime without a seed); else REPLAY (greedy on the vendor
+     * runtime, seeded sampling on the simulator).
      */
     AUTO;
 
@@ -26,15 +29,21 @@ public enum RerunMode {
         }
     }
 
-    /** Whether to continue {@code prior} rather than replay the job. */
-    public boolean continues(PriorAttempt prior, Sampling sampling, boolean runtimeTakesSeed) {
+    /**
+     * Whether to continue {@code prior} rather than replay the job.
+     *
+     * @param continuesExactly a greedy continuation writes what the uninterrupted run writes (see
+     *     {@link dev.npufleet.worker.engine.InferenceEngine#continuesExactly})
+     */
+    public boolean continues(PriorAttempt prior, Sampling sampling, boolean runtimeTakesSeed,
+            boolean continuesExactly) {
         if (prior.text().isEmpty() || prior.tokens() < 0 || prior.ended()) {
             return false; // nothing delivered, or no token count to keep max_tokens
         }
         return switch (this) {
             case REPLAY -> false;
             case CONTINUE -> true;
-            case AUTO -> !runtimeTakesSeed && !sampling.greedy();
+            case AUTO -> sampling.greedy() ? continuesExactly : !runtimeTakesSeed;
         };
     }
 }

@@ -116,6 +116,22 @@ class RerunTest {
     }
 
     @Test
+    void shouldContinueAGreedyJobOnTheSimulatorWhoseTokenizerGivesTheTextBack() {
+        // the simulator's byte-level tokenizer: prefilling the delivered text is the same as having generated it
+        FakeEngine simulator = new FakeEngine(new EngineIdentity(EngineIdentity.SIMULATOR, "1.3.0", "r", "m"))
+                .answering(" the fake");
+        f = new LoopFixture(tmp, simulator, true).assignedWithBacklog(1);
+        Job greedy = Jobs.completion(MODEL, REPLIES, "Tell me", Jobs.greedy(50));
+        f.history.priors.put(greedy.id(), new PriorAttempt(false, "Hello from", 10, 1));
+        f.offerAt(0, greedy);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.engine.prompts()).containsExactly("Tell meHello from");
+        assertThat(f.events(greedy.id()).get(1).seq()).isEqualTo(10);
+    }
+
+    @Test
     void shouldReplaySampledJobsOnTheSimulatorWhichTakesTheSeed() {
         FakeEngine simulator = new FakeEngine(new EngineIdentity(EngineIdentity.SIMULATOR, "1.3.0", "r", "m"))
                 .answering(ANSWER);

@@ -1,0 +1,43 @@
+package dev.npufleet.launcher.chaos;
+
+import dev.npufleet.launcher.bench.BenchReport;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+
+/** Writes the chaos suite's figures as {@code docs/RELIABILITY.md}: what ran, on which machine, and each table. */
+final class ReliabilityReport {
+
+    private static final Map<String, String> TITLES = Map.of(
+            "kill", "Kill loop: a worker SIGKILLed and restarted every few seconds",
+            "outage", "Broker outage under load, restarted on the same data",
+            "poison", "Poison records on the job topic",
+            "crash", "Crash injection: one prompt that kills every board's runtime");
+
+    private ReliabilityReport() {
+    }
+
+    static String markdown(String command, Map<String, List<String>> sections, ChaosSettings settings, int workers,
+            int slowMs) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Reliability figures\n\n");
+        sb.append("Measured by the chaos suite (`fleet chaos`), never asserted by tests. It starts a local fleet ")
+                .append("(embedded Kafka broker, the gateway and ").append(workers)
+                .append(" worker processes on the simulator's tiny model, ").append(slowMs)
+                .append(" ms per token, session timeout 6 s), computes each prompt's greedy reference answer ")
+                .append("on the calm fleet, then runs the scenarios below one after another.\n\n");
+        sb.append("Command: `").append(command).append("`  \n");
+        sb.append("Machine: ").append(BenchReport.machine()).append("  \n");
+        sb.append("Date: ").append(OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE))
+                .append("\n\n");
+        for (Map.Entry<String, List<String>> e : sections.entrySet()) {
+            sb.append("## ").append(TITLES.getOrDefault(e.getKey(), e.getKey())).append("\n\n");
+            sb.append("| | |\n|---|---|\n");
+            e.getValue().forEach(line -> sb.append(line).append('\n'));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}
