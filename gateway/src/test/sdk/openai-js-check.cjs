@@ -77,7 +77,68 @@ async function main() {
     assert.equal(a.response.status_code, 200);
     assert.equal(a.response.body.choices[0].message.content, 'Hello, SDK');
   }
+  await toolRoundTrip();
+  await thinking();
   console.log('OPENAI-JS-SDK-OK');
+}
+
+
+const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather in a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
+const ask = [{ role: 'user', content: 'What is the weather in Oslo?' }];
+
+// The tool-calling flow the SDK documents: call, run the tool, send its result, get the answer; then streamed.
+async function toolRoundTrip() {
+  const first = await client.chat.completions.create({ model: 'test-model', messages: ask, tools, tool_choice: 'auto' });
+  const choice = first.choices[0];
+  assert.equal(choice.finish_reason, 'tool_calls');
+  assert.equal(choice.message.content, null);
+  const call = choice.message.tool_calls[0];
+  assert.equal(call.type, 'function');
+  assert.equal(call.function.name, 'get_weather');
+  assert.deepEqual(JSON.parse(call.function.arguments), { city: 'Oslo' });
+  assert.match(call.id, /^call_/);
+  const result = { role: 'tool', tool_call_id: call.id, content: JSON.stringify({ temp: 3 }) };
+  const final = await client.chat.completions.create({ model: 'test-model', tools,
+    messages: [...ask, choice.message, result] });
+  assert.equal(final.choices[0].message.content, 'It is 3 degrees in Oslo.');
+  assert.equal(final.choices[0].finish_reason, 'stop');
+
+  // streamed: the SDK's helper accumulates the call from its deltas
+  const runner = client.beta.chat.completions.stream({ model: 'test-model', messages: ask, tools });
+  const streamed = await runner.finalChatCompletion();
+  assert.equal(streamed.choices[0].finish_reason, 'tool_calls');
+  const sCall = streamed.choices[0].message.tool_calls[0];
+  assert.equal(sCall.function.name, 'get_weather');
+  assert.deepEqual(JSON.parse(sCall.function.arguments), { city: 'Oslo' });
+  let answer = '';
+  const second = await client.chat.completions.create({ model: 'test-model', tools, stream: true,
+    messages: [...ask, streamed.choices[0].message, { role: 'tool', tool_call_id: sCall.id, content: '{"temp":3}' }] });
+  for await (const chunk of second) {
+    answer += chunk.choices[0]?.delta?.content ?? '';
+  }
+  assert.equal(answer, 'It is 3 degrees in Oslo.');
+
+  // a tool_choice the model did not follow is an error, not a silent text answer
+  await assert.rejects(client.chat.completions.create({ model: 'test-model', tools, tool_choice: 'required',
+    messages: [{ role: 'user', content: 'Hi' }] }).then(() => assert.fail('no error')), () => true);
+}
+
+// Thinking switched on: the thinking comes apart as reasoning_content, never as the answer.
+async function thinking() {
+  const chat = await client.chat.completions.create({ model: 'test-model', messages, reasoning_effort: 'high' });
+  assert.equal(chat.choices[0].message.content, 'Hello, SDK');
+  assert.equal(chat.choices[0].message.reasoning_content, 'The user greets me.\n');
+  let reasoning = '';
+  let text = '';
+  const stream = await client.chat.completions.create({ model: 'test-model', messages, stream: true,
+    chat_template_kwargs: { enable_thinking: true } });
+  for await (const chunk of stream) {
+    reasoning += chunk.choices[0]?.delta?.reasoning_content ?? '';
+    text += chunk.choices[0]?.delta?.content ?? '';
+  }
+  assert.equal(reasoning, 'The user greets me.\n');
+  assert.equal(text, 'Hello, SDK');
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -45,7 +45,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("Starting Kafka (embedded, KRaft), a gateway and " + workers + " workers ...");
         // closes itself when this JVM is stopped (Ctrl-C), even while it is starting
         LocalFleet fleet = LocalFleet.start(new LocalFleet.Options(port, kafkaPort, workers, preset, board, dataDir,
-                Map.of(), Map.of(), System.out));
+                Map.of(), DemoScript.workerEnv(dataDir), System.out));
         var boards = fleet.children().stream().map(ChildProcess::name).filter(n -> n.startsWith("board-"))
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         System.out.println(DemoBanner.text(port, fleet.bootstrapServers(), boards, LocalFleet.MODEL, preset, board,

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param tokens in a {@code CHUNK}: the tokens generated so far in the job, this chunk's included (so
  *     that a worker continuing the answer after a crash knows how much of {@code max_tokens} is spent);
  *     null elsewhere and from workers before this field
+ * @param opensThinking in a {@code STARTED}: true when the prompt ends inside an open thinking block (the chat
+ *     template wrote {@code <think>}), so the answer's text up to {@code </think>} is reasoning; null otherwise
  */
 public record Event(
         int v,
@@ -34,7 +36,8 @@ public record Event(
         CacheBuild cacheBuild,
         long timestamp,
         JobAccepted accepted,
-        Integer tokens) {
+        Integer tokens,
+        Boolean opensThinking) {
 
     public Event {
         Objects.requireNonNull(jobId, "job_id");
@@ -42,6 +45,13 @@ public record Event(
         if (seq < 0) {
             throw new IllegalArgumentException("seq must not be negative");
         }
+    }
+
+    public Event(int v, String jobId, EventType type, long seq, String worker, int attempt, String text,
+            String finishReason, Usage usage, Timings timings, ErrorInfo error, CacheBuild cacheBuild, long timestamp,
+            JobAccepted accepted, Integer tokens) {
+        this(v, jobId, type, seq, worker, attempt, text, finishReason, usage, timings, error, cacheBuild, timestamp,
+                accepted, tokens, null);
     }
 
     /**
@@ -55,8 +65,18 @@ public record Event(
     }
 
     public static Event started(String jobId, String worker, int attempt, Timings timings) {
+        return started(jobId, worker, attempt, timings, false);
+    }
+
+    /** @param opensThinking the prompt ends inside an open thinking block */
+    public static Event started(String jobId, String worker, int attempt, Timings timings, boolean opensThinking) {
         return new Event(Protocol.VERSION, jobId, EventType.STARTED, 0, worker, attempt, null, null, null, timings,
-                null, null, System.currentTimeMillis(), null, null);
+                null, null, System.currentTimeMillis(), null, null, opensThinking ? Boolean.TRUE : null);
+    }
+
+    /** True for a {@code STARTED} whose prompt opened a thinking block. */
+    public boolean thinkingOpen() {
+        return Boolean.TRUE.equals(opensThinking);
     }
 
     public static Event chunk(String jobId, String worker, int attempt, long seq, String text) {

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.ToolCall;
 import dev.npufleet.protocol.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * Writes the OpenAI response objects of one request: {@code chat.completion.chunk} /
@@ -61,6 +63,34 @@ public record CompletionFormat(JobKind kind, String id, String model, long creat
         });
     }
 
+    /** A chat stream's thinking text: {@code delta.reasoning_content}, as DeepSeek and vLLM stream it. */
+    public byte[] reasoningChunk(String text) {
+        return write(g -> {
+            header(g, true);
+            choiceStart(g);
+            g.writeObjectFieldStart("delta");
+            g.writeStringField("reasoning_content", text);
+            g.writeEndObject();
+            choiceEnd(g, null);
+            g.writeEndObject();
+        });
+    }
+
+    /** A whole tool call in one delta (id, name and arguments), as OpenAI's stream accumulates them by index. */
+    public byte[] toolCallChunk(int index, ToolCall call) {
+        return write(g -> {
+            header(g, true);
+            choiceStart(g);
+            g.writeObjectFieldStart("delta");
+            g.writeArrayFieldStart("tool_calls");
+            writeCall(g, index, call);
+            g.writeEndArray();
+            g.writeEndObject();
+            choiceEnd(g, null);
+            g.writeEndObject();
+        });
+    }
+
     public byte[] finishChunk(String finishReason) {
         return write(g -> {
             header(g, true);
@@ -95,21 +125,66 @@ public record CompletionFormat(JobKind kind, String id, String model, long creat
      * has {@code finish_reason} null: it did not finish, and OpenAI has no reason for that.
      */
     public byte[] completion(String text, String finishReason, Usage usage) {
+        return completion(new Answer(text, "", List.of()), finishReason, usage);
+    }
+
+    /**
+     * The whole answer, split: {@code content} (null when the answer is only tool calls), {@code reasoning_content}
+     * when the model thought, {@code tool_calls} when it called.
+     */
+    public byte[] completion(Answer answer, String finishReason, Usage usage) {
         return write(g -> {
             header(g, false);
             choiceStart(g);
             if (chat()) {
                 g.writeObjectFieldStart("message");
                 g.writeStringField("role", "assistant");
-                g.writeStringField("content", text);
+                if (answer.content().isEmpty() && !answer.toolCalls().isEmpty()) {
+                    g.writeNullField("content");
+                } else {
+                    g.writeStringField("content", answer.content());
+                }
+                if (!answer.reasoning().isEmpty()) {
+                    g.writeStringField("reasoning_content", answer.reasoning());
+                }
+                if (!answer.toolCalls().isEmpty()) {
+                    g.writeArrayFieldStart("tool_calls");
+                    for (ToolCall call : answer.toolCalls()) {
+                        writeCall(g, -1, call);
+                    }
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
             } else {
+                String text = answer.content();
                 g.writeStringField("text", text);
             }
             choiceEnd(g, CANCELLED.equals(finishReason) ? null : finishReason == null ? "stop" : finishReason);
             writeUsage(g, usage);
             g.writeEndObject();
         });
+    }
+
+    /** A chat answer in its parts. */
+    public record Answer(String content, String reasoning, List<ToolCall> toolCalls) {
+        public Answer {
+            toolCalls = List.copyOf(toolCalls);
+        }
+    }
+
+    /** @param index the call's index in a stream delta, or -1 in a whole message */
+    private static void writeCall(JsonGenerator g, int index, ToolCall call) throws IOException {
+        g.writeStartObject();
+        if (index >= 0) {
+            g.writeNumberField("index", index);
+        }
+        g.writeStringField("id", call.id());
+        g.writeStringField("type", "function");
+        g.writeObjectFieldStart("function");
+        g.writeStringField("name", call.function().name());
+        g.writeStringField("arguments", call.function().arguments());
+        g.writeEndObject();
+        g.writeEndObject();
     }
 
     private void header(JsonGenerator g, boolean chunk) throws IOException {

@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.api;
 
 import dev.npufleet.protocol.ChatMessage;
+import dev.npufleet.protocol.ChatOptions;
 import dev.npufleet.protocol.GenerationParams;
 import dev.npufleet.protocol.JobKind;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param includeUsage {@code stream_options.include_usage}: send a usage chunk before {@code [DONE]}
  * @param cacheName {@code use_cache}: the named cache whose prefix goes first, or null
  * @param maxTokensParam the field the client set the token limit with, or null when the gateway's default applies
+ * @param chat a chat's tools and thinking switch ({@link ChatOptions#NONE} when none), null for a completion
  */
 public record InferenceRequest(
         JobKind kind,
@@ -25,7 +27,8 @@ public record InferenceRequest(
         boolean includeUsage,
         GenerationParams params,
         String cacheName,
-        String maxTokensParam) {
+        String maxTokensParam,
+        ChatOptions chat) {
 
     public InferenceRequest {
         Objects.requireNonNull(kind, "kind");
@@ -39,13 +42,23 @@ public record InferenceRequest(
 
     public InferenceRequest(JobKind kind, String model, List<ChatMessage> messages, String prompt, boolean stream,
             boolean includeUsage, GenerationParams params, String cacheName) {
-        this(kind, model, messages, prompt, stream, includeUsage, params, cacheName, null);
+        this(kind, model, messages, prompt, stream, includeUsage, params, cacheName, null, null);
+    }
+
+    public InferenceRequest(JobKind kind, String model, List<ChatMessage> messages, String prompt, boolean stream,
+            boolean includeUsage, GenerationParams params, String cacheName, String maxTokensParam) {
+        this(kind, model, messages, prompt, stream, includeUsage, params, cacheName, maxTokensParam, null);
+    }
+
+    /** The chat options, never null. */
+    public ChatOptions chatOptions() {
+        return chat == null ? ChatOptions.NONE : chat;
     }
 
     /** This request with other parameters (a limit applied by the gateway). */
     public InferenceRequest withParams(GenerationParams newParams) {
         return new InferenceRequest(kind, model, messages, prompt, stream, includeUsage, newParams, cacheName,
-                maxTokensParam);
+                maxTokensParam, chat);
     }
 
     public boolean isChat() {

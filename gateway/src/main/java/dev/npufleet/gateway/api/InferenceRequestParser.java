@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.ChatMessage;
+import dev.npufleet.protocol.ChatOptions;
 import dev.npufleet.protocol.GenerationParams;
 import dev.npufleet.protocol.JobKind;
+import dev.npufleet.protocol.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +42,6 @@ public final class InferenceRequestParser {
         List<ChatMessage> messages = kind == JobKind.CHAT ? messages(root) : List.of();
         String prompt = kind == JobKind.COMPLETION ? prompt(root) : null;
         ParameterPolicy.check(root, kind);
-        rejectUnbuilt(root);
         boolean stream = JsonFields.optionalBoolean(root, "stream", false);
         boolean includeUsage = stream && JsonFields.isSet(root, "stream_options")
                 && JsonFields.optionalBoolean(streamOptions(root), "include_usage", false);
@@ -51,8 +52,16 @@ public final class InferenceRequestParser {
         }
         String maxTokensParam = JsonFields.isSet(root, "max_completion_tokens") ? "max_completion_tokens"
                 : JsonFields.isSet(root, "max_tokens") ? "max_tokens" : null;
+        ChatOptions chat = kind == JobKind.CHAT ? ChatOptionsParser.parse(root) : null;
+        if (kind == JobKind.COMPLETION) {
+            for (String field : new String[] {"tools", "tool_choice", "reasoning_effort", "chat_template_kwargs"}) {
+                if (JsonFields.isSet(root, field)) {
+                    throw ErrorMapping.unsupported(field, "'" + field + "' is a chat parameter.").toException();
+                }
+            }
+        }
         return new InferenceRequest(kind, model, messages, prompt, stream, includeUsage, params(root), cache,
-                maxTokensParam);
+                maxTokensParam, chat);
     }
 
     GenerationParams params(JsonNode root) {
@@ -110,7 +119,13 @@ public final class InferenceRequestParser {
                     "'" + param + ".role' must be one of " + ROLES + ", was '" + role + "'.").toException();
         }
         // OpenAI's newer "developer" turn is the system turn of models that predate it.
-        return new ChatMessage(role.equals("developer") ? "system" : role, content(node.get("content"), param));
+        String text = content(node.get("content"), param);
+        List<ToolCall> calls = role.equals("assistant") ? ToolCalls.parse(node.get("tool_calls"), param) : List.of();
+        String callId = null;
+        if (role.equals("tool")) {
+            callId = JsonFields.requiredString(node, "tool_call_id", param + ".tool_call_id");
+        }
+        return new ChatMessage(role.equals("developer") ? "system" : role, text, calls, callId);
     }
 
     private static String content(JsonNode content, String param) {
@@ -183,23 +198,4 @@ public final class InferenceRequestParser {
         return options;
     }
 
-    /** Tools and thinking are not run yet: refused rather than dropped. */
-    private static void rejectUnbuilt(JsonNode root) {
-        JsonNode tools = root.get("tools");
-        if (tools != null && !tools.isNull() && !(tools.isArray() && tools.isEmpty())) {
-            throw ErrorMapping.unsupported("tools", "Tool calling is not supported yet.").toException();
-        }
-        JsonNode choice = root.get("tool_choice");
-        if (choice != null && !choice.isNull() && !(choice.isTextual()
-                && (choice.textValue().equals("none") || choice.textValue().equals("auto")))) {
-            throw ErrorMapping.unsupported("tool_choice", "Tool calling is not supported yet.").toException();
-        }
-        if (JsonFields.isSet(root, "reasoning_effort")) {
-            throw ErrorMapping.unsupported("reasoning_effort", "Thinking control is not supported yet.").toException();
-        }
-        if (JsonFields.isSet(root, "chat_template_kwargs")) {
-            throw ErrorMapping.unsupported("chat_template_kwargs", "Template options are not supported yet.")
-                    .toException();
-        }
-    }
 }

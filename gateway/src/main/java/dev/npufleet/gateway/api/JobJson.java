@@ -74,7 +74,15 @@ public final class JobJson {
                 job.jobId(), accepted.model(), accepted.createdAt(), accepted.cache());
         Event finish = job.terminal();
         try {
-            return JsonCodec.mapper().readTree(format.completion(job.text(), finish.finishReason(), finish.usage()));
+            if (!format.kind().equals(dev.npufleet.protocol.JobKind.CHAT)) {
+                return JsonCodec.mapper().readTree(format.completion(job.text(), finish.finishReason(), finish.usage()));
+            }
+            // the request's tools are not kept with the job: tagged calls and thinking are split, as they stream
+            CompletionFormat.Answer answer = AnswerParts.of(new AnswerSplitter(job.started() != null
+                    && job.started().thinkingOpen(), java.util.Set.of(), true, "call_" + job.jobId().replace("-", "")
+                    .substring(0, 20) + "_"), job.text());
+            String reason = answer.toolCalls().isEmpty() ? finish.finishReason() : "tool_calls";
+            return JsonCodec.mapper().readTree(format.completion(answer, reason, finish.usage()));
         } catch (IOException e) {
             throw new UncheckedIOException("reading JSON we wrote cannot fail", e);
         }

@@ -1,5 +1,6 @@
 package dev.npufleet.gateway.http;
 
+import dev.npufleet.gateway.api.AnswerShape;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
@@ -54,9 +55,9 @@ final class InferenceEndpoint {
         CompletionFormat format = CompletionFormat.of(kind, job.id(), job.model(), job.createdAt(), request.cacheName());
         JobExchange exchange = request.stream()
                 ? new StreamingExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
-                        call.callback(), format, request.includeUsage())
+                        call.callback(), format, request.includeUsage(), AnswerShape.of(request))
                 : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
-                        call.callback(), format);
+                        call.callback(), format, AnswerShape.of(request));
         exchange.open(call.request());
         services.bus().publishJob(job, key, route.partition()).whenComplete((ok, failure) -> {
             if (failure != null) {

@@ -40,6 +40,7 @@ public abstract class JobExchange implements JobListener {
     private boolean ended; // guarded by this
     private volatile ScheduledFuture<?> deadline;
     private volatile String worker;
+    private volatile boolean thinkingOpen;
 
     protected JobExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
             Callback callback) {
@@ -73,6 +74,7 @@ public abstract class JobExchange implements JobListener {
             }
             case STARTED -> {
                 worker = event.worker();
+                thinkingOpen = event.thinkingOpen();
                 services.routing().started(jobId, event.worker());
             }
             case CHUNK -> chunk(event);
@@ -187,6 +189,11 @@ public abstract class JobExchange implements JobListener {
     /** The board that ran (or runs) the job, once known. */
     protected final String worker() {
         return worker;
+    }
+
+    /** Whether the job's prompt opened a thinking block (its STARTED said so). */
+    protected final boolean thinkingOpen() {
+        return thinkingOpen;
     }
 
     protected final long delivered() {

@@ -34,7 +34,7 @@ final class JobFactory {
         request = LimitCheck.apply(request, cache, ServingLimits.of(services.fleet(), request.model(), now));
         return new Job(Protocol.VERSION, JobIds.newId(), request.model(), request.kind(), request.messages(),
                 request.prompt(), cache == null ? null : Job.CacheRef.of(cache), request.params(),
-                services.topics().events(), now, now + ttl.toMillis());
+                services.topics().events(), now, now + ttl.toMillis(), request.chat());
     }
 
     private CacheDefinition cache(String model, String name) {

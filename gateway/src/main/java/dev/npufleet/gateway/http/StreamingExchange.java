@@ -1,9 +1,12 @@
 package dev.npufleet.gateway.http;
 
+import dev.npufleet.gateway.api.AnswerShape;
+import dev.npufleet.gateway.api.AnswerSplitter;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.SseFrames;
 import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.ToolCall;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,9 @@ import org.eclipse.jetty.util.Callback;
  */
 final class StreamingExchange extends JobExchange {
     private final CompletionFormat format;
+    private final AnswerShape shape;
+    private AnswerSplitter splitter; // events-consumer thread only
+    private int calls; // events-consumer thread only
     private final boolean includeUsage;
     private final SseWriter writer;
     private volatile boolean opened; // written under this
@@ -37,21 +43,25 @@ final class StreamingExchange extends JobExchange {
     private final AtomicBoolean counted = new AtomicBoolean();
 
     StreamingExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
-            Callback callback, CompletionFormat format, boolean includeUsage) {
+            Callback callback, CompletionFormat format, boolean includeUsage, AnswerShape shape) {
         super(services, jobId, model, request, response, callback);
         this.format = format;
+        this.shape = shape;
         this.includeUsage = includeUsage;
         this.writer = new SseWriter(response, callback, this::clientGone, this::closed);
     }
 
     @Override
     protected void text(String fresh, long offset) {
+        List<byte[]> chunks = split(fresh, false);
         synchronized (this) {
             if (isEnded()) {
                 return;
             }
             boolean first = openLocked();
-            writer.enqueue(SseFrames.event(offset, format.textChunk(fresh)));
+            for (byte[] chunk : chunks) {
+                writer.enqueue(SseFrames.event(offset, chunk));
+            }
             lastWriteNanos = System.nanoTime();
             if (first) {
                 services.metrics().ttft(model, System.nanoTime() - startNanos);
@@ -61,10 +71,52 @@ final class StreamingExchange extends JobExchange {
         writer.iterate();
     }
 
+    /** The chunks {@code fresh} makes: as it is, or split into reasoning, text and tool calls. */
+    private List<byte[]> split(String fresh, boolean end) {
+        if (!shape.split()) {
+            return fresh.isEmpty() ? List.of() : List.of(format.textChunk(fresh));
+        }
+        if (splitter == null) {
+            splitter = shape.splitter(thinkingOpen(), jobId);
+        }
+        List<byte[]> out = new ArrayList<>(2);
+        AnswerSplitter.Sink sink = new AnswerSplitter.Sink() {
+            @Override
+            public void reasoning(String text) {
+                out.add(format.reasoningChunk(text));
+            }
+
+            @Override
+            public void content(String text) {
+                out.add(format.textChunk(text));
+            }
+
+            @Override
+            public void toolCall(int index, ToolCall call) {
+                calls++;
+                out.add(format.toolCallChunk(index, call));
+            }
+        };
+        if (end) {
+            splitter.finish(sink);
+        } else {
+            splitter.accept(fresh, sink);
+        }
+        return out;
+    }
+
     @Override
     protected void finished(Event finish) {
-        List<ByteBuffer> frames = new ArrayList<>(3);
-        frames.add(SseFrames.event(delivered(), format.finishChunk(finish.finishReason())));
+        List<ByteBuffer> frames = new ArrayList<>(4);
+        for (byte[] chunk : split("", true)) {
+            frames.add(SseFrames.event(delivered(), chunk));
+        }
+        ApiError missing = shape.missingCall(calls);
+        if (missing != null) {
+            failed(missing);
+            return;
+        }
+        frames.add(SseFrames.event(delivered(), format.finishChunk(shape.finishReason(finish.finishReason(), calls))));
         if (includeUsage) {
             frames.add(SseFrames.event(delivered(), format.usageChunk(finish.usage())));
         }

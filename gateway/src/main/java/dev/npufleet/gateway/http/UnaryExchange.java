@@ -1,8 +1,13 @@
 package dev.npufleet.gateway.http;
 
+import dev.npufleet.gateway.api.AnswerShape;
+import dev.npufleet.gateway.api.AnswerSplitter;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.protocol.Event;
+import dev.npufleet.protocol.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -15,14 +20,35 @@ import org.eclipse.jetty.util.Callback;
  */
 final class UnaryExchange extends JobExchange {
     private final CompletionFormat format;
+    private final AnswerShape shape;
     private final Request request;
-    private final StringBuilder answer = new StringBuilder();
+    private final StringBuilder content = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
+    private final List<ToolCall> calls = new ArrayList<>();
+    private final AnswerSplitter.Sink parts = new AnswerSplitter.Sink() {
+        @Override
+        public void reasoning(String text) {
+            reasoning.append(text);
+        }
+
+        @Override
+        public void content(String text) {
+            content.append(text);
+        }
+
+        @Override
+        public void toolCall(int index, ToolCall call) {
+            calls.add(call);
+        }
+    };
+    private AnswerSplitter splitter;
     private volatile HangupWatch hangups;
 
     UnaryExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
-            Callback callback, CompletionFormat format) {
+            Callback callback, CompletionFormat format, AnswerShape shape) {
         super(services, jobId, model, request, response, callback);
         this.format = format;
+        this.shape = shape;
         this.request = request;
     }
 
@@ -45,7 +71,14 @@ final class UnaryExchange extends JobExchange {
 
     @Override
     protected void text(String fresh, long offset) {
-        answer.append(fresh);
+        if (!shape.split()) {
+            content.append(fresh);
+            return;
+        }
+        if (splitter == null) {
+            splitter = shape.splitter(thinkingOpen(), jobId);
+        }
+        splitter.accept(fresh, parts);
     }
 
     @Override
@@ -56,8 +89,16 @@ final class UnaryExchange extends JobExchange {
         if (finish.usage() != null) {
             services.metrics().tokensRelayed(model, finish.usage().completionTokens());
         }
-        HttpResponses.json(response, callback, 200,
-                format.completion(answer.toString(), finish.finishReason(), finish.usage()));
+        if (splitter != null) {
+            splitter.finish(parts);
+        }
+        ApiError missing = shape.missingCall(calls.size());
+        if (missing != null) {
+            HttpResponses.error(response, callback, missing);
+            return;
+        }
+        HttpResponses.json(response, callback, 200, format.completion(new CompletionFormat.Answer(content.toString(),
+                reasoning.toString(), calls), shape.finishReason(finish.finishReason(), calls.size()), finish.usage()));
     }
 
     @Override

@@ -40,7 +40,8 @@ public record RuntimeConfig(String library, String abi, Path modelPath, String s
             "cap on tokens generated per job");
     public static final Setting CHAT_TEMPLATE = Setting.of("NPUFLEET_CHAT_TEMPLATE", "chatml",
             "chat template rendered in Java: `chatml`, `qwen2.5`, `qwen3`, `llama3`, `gemma`, `phi3`, `deepseek-r1`, "
-                    + "`minicpm`, `internlm2`, `smollm` (see \"Choosing a chat template\")");
+                    + "`minicpm`, `internlm2`, `smollm`, or `jinja:<tokenizer_config.json or .jinja file>` "
+                    + "(see \"Choosing a chat template\")");
 
     private static final Pattern ABI_VERSION = Pattern.compile("1\\.[23](\\.\\d+)?");
 

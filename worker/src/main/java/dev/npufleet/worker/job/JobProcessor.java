@@ -14,6 +14,7 @@ import dev.npufleet.worker.engine.InferenceException;
 import dev.npufleet.worker.engine.NpuLostException;
 import dev.npufleet.worker.engine.Sampling;
 import dev.npufleet.worker.metrics.WorkerMetrics;
+import dev.npufleet.worker.prompt.Conversation;
 import dev.npufleet.worker.prompt.PromptPlan;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -103,7 +104,7 @@ public final class JobProcessor {
                 continued.length(), continued.tokens());
         s.tracking().metrics().queueWait(queueMs);
         s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(), board, attempt,
-                new Timings(queueMs, 0, 0, 0, 0, 0, 0)));
+                new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)));
         try {
             CacheDefinition cache = resolveCache(job);
             if (job.kind() == JobKind.CACHE_BUILD) {
@@ -125,6 +126,12 @@ public final class JobProcessor {
         } catch (RuntimeException e) {
             return failed(job, chunks, ErrorInfo.of(ErrorCode.INTERNAL, "internal error: " + e), e);
         }
+    }
+
+    /** Whether the template ends the job's prompt inside a thinking block (readers split the answer by it). */
+    private boolean opensThinking(Job job) {
+        return job.kind() == JobKind.CHAT
+                && s.prompting().template().opensThinking(Conversation.of(job.messages(), true));
     }
 
     private CacheDefinition resolveCache(Job job) {
