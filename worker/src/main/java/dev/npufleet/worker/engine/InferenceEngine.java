@@ -65,6 +65,14 @@ public interface InferenceEngine extends AutoCloseable {
     /** Drops a loaded prompt cache; a no-op when none is loaded. */
     void releasePromptCache();
 
+    /**
+     * True when two runs of one request give the same text: greedy or seeded decoding. False for a vendor
+     * 1.2.x runtime, which samples with the session's settings and takes no seed.
+     */
+    default boolean reproducible() {
+        return true;
+    }
+
     /** The prompt-cache contract runs use (set once at start, before any job). */
     default void setCacheContract(CacheContract contract) {
         if (contract != CacheContract.PREFIX) {

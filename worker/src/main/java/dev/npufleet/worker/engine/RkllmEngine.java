@@ -130,6 +130,11 @@ public final class RkllmEngine implements InferenceEngine {
     }
 
     @Override
+    public boolean reproducible() {
+        return sessionConfig.abi() == AbiVersion.V1_3_0 || EngineIdentity.SIMULATOR.equals(identity.runtime());
+    }
+
+    @Override
     public void setCacheContract(CacheContract contract) {
         this.contract = java.util.Objects.requireNonNull(contract, "contract");
     }
