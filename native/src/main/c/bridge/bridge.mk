@@ -9,10 +9,14 @@ BRIDGE_CFLAGS := $(CFLAGS_COMMON) -pthread -Ibridge -I$(JNI_HEADERS) \
 
 # Test only (not in the jar): a 1.3.0 runtime that calls back from its own thread, like a vendor runtime might.
 BRIDGE_FAKE_RT := $(OBJ)/bridge-test/libnpufleet_fake_rt.so
+# The same fake without version text (ABI evidence missing) and with two generations' (ambiguous).
+BRIDGE_FAKE_RT_BARE := $(OBJ)/bridge-test/libnpufleet_fake_rt_bare.so
+BRIDGE_FAKE_RT_AMBIGUOUS := $(OBJ)/bridge-test/libnpufleet_fake_rt_ambiguous.so
+BRIDGE_FAKES := $(BRIDGE_FAKE_RT) $(BRIDGE_FAKE_RT_BARE) $(BRIDGE_FAKE_RT_AMBIGUOUS)
 
 .PHONY: bridge check-bridge
-all: $(BRIDGE_LIB) $(BRIDGE_FAKE_RT)
-bridge: $(BRIDGE_LIB) $(BRIDGE_FAKE_RT)
+all: $(BRIDGE_LIB) $(BRIDGE_FAKES)
+bridge: $(BRIDGE_LIB) $(BRIDGE_FAKES)
 check: check-bridge
 
 $(OBJ)/bridge/%.o: bridge/%.c
@@ -30,6 +34,14 @@ $(BRIDGE_LIB): $(BRIDGE_OBJ) bridge/bridge.map
 $(BRIDGE_FAKE_RT): bridge/test/fake_runtime.c include/rkllm_abi.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_COMMON) -pthread -DRKLLM_ABI_VERSION=130 $(LDFLAGS_COMMON) -o $@ $< -pthread
+
+$(BRIDGE_FAKE_RT_BARE): bridge/test/fake_runtime.c include/rkllm_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -pthread -DRKLLM_ABI_VERSION=130 -DFAKE_RT_VARIANT=1 $(LDFLAGS_COMMON) -o $@ $< -pthread
+
+$(BRIDGE_FAKE_RT_AMBIGUOUS): bridge/test/fake_runtime.c include/rkllm_abi.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_COMMON) -pthread -DRKLLM_ABI_VERSION=130 -DFAKE_RT_VARIANT=2 $(LDFLAGS_COMMON) -o $@ $< -pthread
 
 # The bridge's own check: exports, and that it resolves nothing it should not need.
 check-bridge: $(BRIDGE_LIB)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "rkllm_abi.h"
+#include "sim_storage.h"
 
 #define SIM_API __attribute__((visibility("default")))
 
@@ -63,6 +64,7 @@ typedef struct {
     double prefill_tps;      /* > 0: pace prefill to this rate */
     double decode_tps;       /* > 0: pace decode to this rate */
     char script[256];        /* non-empty: a file of prompt -> reply pairs (sim_script.c) */
+    SimStorage storage;      /* prompt-cache size and I/O time on the board (sim_storage.c) */
 } SimOptions;
 
 /* ---- Sampling ------------------------------------------------------------------------------ */

@@ -43,6 +43,9 @@ int sim_cache_save(SimHandle *h, const char *path)
 {
     const SimModel *m = &h->model;
     size_t n = (size_t)h->n_pos, d = m->d_model, plane = (size_t)h->max_ctx * d;
+    size_t real_len = KVC_HEADER + n * 4 + 2 * m->n_layers * n * d * sizeof(float) + 8;
+    size_t board_len = sim_storage_board_bytes(&h->opts.storage, (int)n);
+    double t0 = sim_now_ms();
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%p", path, (long)getpid(), (void *)h) >= (int)sizeof tmp) {
         sim_set_error(h, "prompt cache path is too long");
@@ -68,7 +71,7 @@ int sim_cache_save(SimHandle *h, const char *path)
     }
     uint64_t sum = w.sum;
     put(&w, &sum, 8);
-    int ok = w.ok && fflush(w.f) == 0 && fsync(fileno(w.f)) == 0;
+    int ok = w.ok && sim_storage_pad(w.f, real_len, board_len) == SIM_OK && fflush(w.f) == 0 && fsync(fileno(w.f)) == 0;
     int saved_errno = errno;
     ok = fclose(w.f) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) {
@@ -77,6 +80,7 @@ int sim_cache_save(SimHandle *h, const char *path)
         sim_set_error(h, "cannot write prompt cache %s: %s", path, strerror(saved_errno));
         return SIM_FAIL;
     }
+    sim_storage_charge(h, &h->opts.storage, path, board_len > real_len ? board_len : (board_len ? real_len : 0), 1, t0);
     return SIM_OK;
 }
 
@@ -191,13 +195,17 @@ int sim_cache_load(SimHandle *h, const char *path)
         }
         return SIM_FAIL;
     }
+    double t0 = sim_now_ms();
     SimPromptCache c = {0, NULL, NULL};
-    int rc = check_body(h, path, f, (size_t)st.st_size, &c);
+    int rc = check_body(h, path, f, sim_storage_real_len(f, (size_t)st.st_size), &c);
     fclose(f);
     if (rc != SIM_OK) {
         sim_cache_release(&c);
         return SIM_FAIL;
     }
+    /* The board reads the whole file (its board size) into memory: from storage, or from RAM when recently used. */
+    size_t charged = h->opts.storage.kv_bytes_per_token > 0.0 ? (size_t)st.st_size : 0;
+    sim_storage_charge(h, &h->opts.storage, path, charged, 0, t0);
     sim_cache_release(&h->cache);
     h->cache = c;
     return SIM_OK;

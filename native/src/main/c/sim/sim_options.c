@@ -8,7 +8,10 @@
 
 /* Keys in the order the environment is read: board before the explicit rates it presets. */
 static const char *const KEYS[] = {"crash_after_tokens", "crash_on",   "stall_after_tokens", "slow_ms_per_token",
-                                   "board",              "prefill_tps", "decode_tps", "script"};
+                                   "board",              "prefill_tps", "decode_tps", "script",
+                                   /* sim_storage.c's, after board (which presets them) */
+                                   "kv_profile", "kv_bytes_per_token", "storage", "storage_read_mbps",
+                                   "storage_write_mbps", "page_cache_mbps", "page_cache_mb", "cache_contract"};
 #define N_KEYS (sizeof KEYS / sizeof KEYS[0])
 
 static int parse_long(const char *key, const char *v, long *out, char *err)
@@ -60,6 +63,7 @@ static int set_board(SimOptions *o, const char *v, char *err)
         snprintf(err, SIM_ERR_LEN, "option board: \"%.40s\" is not rk3588, rk3576 or none", v);
         return SIM_FAIL;
     }
+    sim_storage_board(&o->storage, o->prefill_tps > 0.0);
     return SIM_OK;
 }
 
@@ -81,6 +85,10 @@ int sim_option_set(SimOptions *o, const char *key, const char *value, char *err)
     if (!key) {
         snprintf(err, SIM_ERR_LEN, "option key is NULL");
         return SIM_FAIL;
+    }
+    int storage = sim_storage_option(&o->storage, key, value, err);
+    if (storage != 1) {
+        return storage;
     }
     if (strcmp(key, "crash_after_tokens") == 0) {
         return parse_long(key, value, &o->crash_after_tokens, err);
@@ -107,8 +115,9 @@ int sim_option_set(SimOptions *o, const char *key, const char *value, char *err)
         return set_text(key, value, o->script, sizeof o->script, err);
     }
     snprintf(err, SIM_ERR_LEN,
-             "unknown option \"%.40s\" (known: crash_after_tokens, crash_on, stall_after_tokens, slow_ms_per_token, "
-             "board, prefill_tps, decode_tps, script)",
+             "unknown option \"%.16s\" (known: crash_after_tokens, crash_on, stall_after_tokens, slow_ms_per_token, "
+             "board, prefill_tps, decode_tps, script, kv_profile, kv_bytes_per_token, storage, storage_*_mbps, "
+             "page_cache_*, cache_contract)",
              key);
     return SIM_FAIL;
 }

@@ -196,11 +196,15 @@ static void finish(Run *r)
 static int run_input(Run *r, const int32_t *ids, int n, int n_sys)
 {
     SimHandle *h = r->h;
-    if (check_fit(h, n) != SIM_OK) {
+    /* cache_contract=append: the loaded cache is the start of the context and the whole input follows it. */
+    int append = h->n_pos == 0 && h->cache.n_tokens > 0 && r->opts.storage.append;
+    if (check_fit(h, n + (append ? h->cache.n_tokens : 0)) != SIM_OK) {
         return fail(r);
     }
     int reuse = 0;
-    if (h->n_pos == 0 && h->cache.n_tokens > 0) {
+    if (append) {
+        sim_cache_apply(h, h->cache.n_tokens);
+    } else if (h->n_pos == 0 && h->cache.n_tokens > 0 && !r->opts.storage.ignore) {
         reuse = sim_cache_match(h, ids, n);
         sim_cache_apply(h, reuse);
     }

@@ -146,3 +146,28 @@ API int rkllm_set_chat_template(LLMHandle handle, const char *system_prompt, con
     (void)prompt_postfix;
     return 0;
 }
+
+/*
+ * Version text as vendor builds carry it (docs/RKLLM-ABI.md). FAKE_RT_VARIANT builds the test's other
+ * libraries: 1 carries none (evidence missing), 2 carries two generations' (ambiguous).
+ */
+#ifndef FAKE_RT_VARIANT
+#define FAKE_RT_VARIANT 0
+#endif
+#if FAKE_RT_VARIANT == 0
+__attribute__((used)) static const char VERSION_TEXT[] = "rkllm-runtime version: 1.3.0 (npufleet fake runtime)";
+#elif FAKE_RT_VARIANT == 2
+__attribute__((used)) static const char VERSION_TEXT[] = "rkllm-runtime version: 1.3.0 (npufleet fake runtime)";
+__attribute__((used)) static const char OTHER_VERSION_TEXT[] = "rkllm-runtime version: 1.2.2 (left over)";
+#endif
+
+/* Present from RKLLM 1.2 on (absent from 1.1.x); the fake does nothing with the tools. */
+API int rkllm_set_function_tools(LLMHandle handle, const char *system_prompt, const char *tools,
+                                 const char *tool_response_str)
+{
+    (void)handle;
+    (void)system_prompt;
+    (void)tools;
+    (void)tool_response_str;
+    return 0;
+}

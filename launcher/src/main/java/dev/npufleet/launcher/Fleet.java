@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "fleet", mixinStandardHelpOptions = true, versionProvider = Fleet.Version.class,
         description = "npufleet: an OpenAI-compatible service over a fleet of RKLLM boards, joined by Kafka.",
         subcommands = {DemoCommand.class, GatewayCommand.class, WorkerCommand.class, BrokerCommand.class,
-            ModelCommand.class, BenchCommand.class, ConfigCommand.class, ChaosCommand.class})
+            ModelCommand.class, BenchCommand.class, ConfigCommand.class, ChaosCommand.class,
+            DoctorCommand.class})
 public final class Fleet implements Runnable {
 
     @CommandLine.Spec

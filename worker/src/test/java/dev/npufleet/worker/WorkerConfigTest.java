@@ -19,7 +19,7 @@ class WorkerConfigTest {
         assertThat(c.identity().model()).isEqualTo("qwen3-0.6b-sim");
         assertThat(c.runtime().usesSimulator()).isTrue();
         assertThat(c.runtime().simModelPreset()).isEqualTo("demo");
-        assertThat(c.runtime().abi()).isEqualTo("1.3.0");
+        assertThat(c.runtime().abi()).isEqualTo("auto");
         assertThat(c.kafka().topicPrefix()).isEmpty();
         assertThat(c.identity().stateDir()).isEqualTo(Path.of(System.getProperty("user.home"), ".npufleet", "worker", "board-1"));
         assertThat(c.cache().dir()).isEqualTo(c.identity().stateDir().resolve("caches"));

@@ -76,6 +76,26 @@ public interface InferenceEngine extends AutoCloseable {
     /** Drops a loaded prompt cache; a no-op when none is loaded. */
     void releasePromptCache();
 
+    /**
+     * True when two runs of one request give the same text: greedy or seeded decoding. False for a vendor
+     * 1.2.x runtime, which samples with the session's settings and takes no seed.
+     */
+    default boolean reproducible() {
+        return true;
+    }
+
+    /** The prompt-cache contract runs use (set once at start, before any job). */
+    default void setCacheContract(CacheContract contract) {
+        if (contract != CacheContract.PREFIX) {
+            throw new UnsupportedOperationException("this engine only knows the prefix contract");
+        }
+    }
+
+    /** The prompt-cache contract in use: {@link CacheContract#PREFIX} unless set. */
+    default CacheContract cacheContract() {
+        return CacheContract.PREFIX;
+    }
+
     /** Frees the session; waits for a running run to stop first. Idempotent. */
     @Override
     void close();

@@ -33,6 +33,7 @@ public final class RkllmEngine implements InferenceEngine {
     private final Map<String, String> simOptions;
     private final EngineIdentity identity;
     private volatile RkllmSession session;
+    private volatile CacheContract contract = CacheContract.PREFIX;
 
     private RkllmEngine(SessionConfig sessionConfig, Map<String, String> simOptions, EngineIdentity identity,
             RkllmSession session) {
@@ -82,7 +83,10 @@ public final class RkllmEngine implements InferenceEngine {
 
     @Override
     public EngineResult run(EngineRequest request, TokenListener listener) {
-        RunRequest run = RunRequest.prompt(request.prompt()).withSeed(request.seed())
+        // The append contract: the loaded cache is context already, so only the rest of the prompt is sent.
+        boolean append = contract == CacheContract.APPEND && request.cachedPrefix() != null;
+        String prompt = append ? request.prompt().substring(request.cachedPrefix().length()) : request.prompt();
+        RunRequest run = RunRequest.prompt(prompt).withSeed(request.seed())
                 .withSavePromptCache(request.savePromptCache());
         LengthGuard guard = null;
         if (sessionConfig.abi() == AbiVersion.V1_3_0) {
@@ -95,8 +99,9 @@ public final class RkllmEngine implements InferenceEngine {
             RunResult r = session.run(run, guard != null ? guard::onToken : listener::onToken);
             PerfStats p = r.perf();
             boolean aborted = r.outcome() != RunOutcome.FINISHED && (guard == null || !guard.reached());
+            // Appended: the runtime counted only the rest; -1 lets the caller add the cache's prefix tokens.
             return new EngineResult(aborted ? EngineResult.Outcome.ABORTED : EngineResult.Outcome.FINISHED,
-                    r.promptTokens(), p.prefillTokens(), p.prefillTimeMs(), p.generateTokens(), p.generateTimeMs());
+                    append ? -1 : r.promptTokens(), p.prefillTokens(), p.prefillTimeMs(), p.generateTokens(), p.generateTimeMs());
         } catch (RkllmException e) {
             int bytes = request.prompt().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (e.status() == NativeStatus.RUN_FAILED && !EngineIdentity.SIMULATOR.equals(identity.runtime())
@@ -122,6 +127,21 @@ public final class RkllmEngine implements InferenceEngine {
     public int maxBytesPerToken() {
         // "<|endoftext|>", the simulator's longest token; the vendor tokenizers' bound is not known here.
         return EngineIdentity.SIMULATOR.equals(identity.runtime()) ? 13 : 0;
+    }
+
+    @Override
+    public boolean reproducible() {
+        return sessionConfig.abi() == AbiVersion.V1_3_0 || EngineIdentity.SIMULATOR.equals(identity.runtime());
+    }
+
+    @Override
+    public void setCacheContract(CacheContract contract) {
+        this.contract = java.util.Objects.requireNonNull(contract, "contract");
+    }
+
+    @Override
+    public CacheContract cacheContract() {
+        return contract;
     }
 
     @Override

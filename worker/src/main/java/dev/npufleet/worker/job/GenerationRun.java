@@ -7,6 +7,7 @@ import dev.npufleet.protocol.Timings;
 import dev.npufleet.protocol.Usage;
 import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.PromptCaches;
+import dev.npufleet.worker.engine.CacheContract;
 import dev.npufleet.worker.engine.EngineRequest;
 import dev.npufleet.worker.engine.EngineResult;
 import dev.npufleet.worker.engine.Sampling;
@@ -75,7 +76,8 @@ final class GenerationRun implements TokenListener {
                 : Math.min(job.params().maxTokens(), s.limits().maxNewTokens())) - continued.tokens();
         String prompt = plan.full() + continued.text();
         EngineResult result = control.aborted() || maxNew <= 0 ? null : s.prompting().engine().run(
-                new EngineRequest(prompt, maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null), this);
+                new EngineRequest(prompt, maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null,
+                        prepared == null ? null : plan.prefix()), this);
         AbortReason reason = control.reason();
         if (reason != null && reason.abandonsJob()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
@@ -100,6 +102,11 @@ final class GenerationRun implements TokenListener {
     /** Plans the prompt and loads its cache: the named one, else an automatic one, else none. */
     private Planned prepare(CacheDefinition cache) {
         PromptPlan plan = PromptPlan.of(job, cache, s.prompting().template());
+        if (s.prompting().engine().cacheContract() == CacheContract.OFF) {
+            // The runtime reproduced no cached answer at start: run uncached (cached_tokens 0), never wrong.
+            s.prompting().caches().useNone();
+            return new Planned(plan, null);
+        }
         if (cache != null && plan.prefix() == null) {
             LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("cache", cache.name())
                     .log("The prompt does not start with the cache's prefix (tools in the system turn); no cache");
