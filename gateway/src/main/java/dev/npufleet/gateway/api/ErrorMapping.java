@@ -104,6 +104,23 @@ public final class ErrorMapping {
                 "Method " + method + " is not allowed on " + path + ".");
     }
 
+    /** A query string that cannot be read (bad %-encoding, a parameter given twice, too long). */
+    public static ApiError invalidQuery(String message) {
+        return new ApiError(400, INVALID_REQUEST, "invalid_query", null, message);
+    }
+
+    /**
+     * An error Jetty answers before the gateway's handler sees the request (a request line, path or header it
+     * cannot parse; headers too large). Its 4xx status is kept; a 5xx from Jetty stays a server error.
+     */
+    public static ApiError fromHttp(int status, String reason) {
+        if (status >= 500 && status <= 599) {
+            return new ApiError(status, SERVER_ERROR, "server_error", null, reason);
+        }
+        int clientStatus = status >= 400 && status <= 499 ? status : 400;
+        return new ApiError(clientStatus, INVALID_REQUEST, "bad_request", null, "The HTTP request is malformed: " + reason);
+    }
+
     public static ApiError bodyTooLarge(long maxBytes) {
         return new ApiError(413, INVALID_REQUEST, "request_too_large", null,
                 "The request body is larger than " + maxBytes + " bytes.");

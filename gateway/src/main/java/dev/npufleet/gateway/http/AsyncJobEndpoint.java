@@ -128,7 +128,7 @@ final class AsyncJobEndpoint {
     }
 
     private static int waitSeconds(Request request) {
-        Fields query = Request.extractQueryParameters(request);
+        Fields query = QueryParams.of(request);
         String value = query.getValue("wait");
         if (value == null || value.isBlank()) {
             return 0;

@@ -138,7 +138,7 @@ final class BatchEndpoint {
     }
 
     void list(HttpCall call) {
-        Fields query = Request.extractQueryParameters(call.request());
+        Fields query = QueryParams.of(call.request());
         int limit = limit(query.getValue("limit"));
         String after = query.getValue("after");
         answer(call, services.batches().list().thenCompose(all -> {

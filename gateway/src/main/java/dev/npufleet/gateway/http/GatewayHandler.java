@@ -69,6 +69,7 @@ public final class GatewayHandler extends Handler.Abstract {
         String name = match.found() ? match.route().name() : "unknown";
         HttpCall call = new HttpCall(request, response, new Metered(callback, response, metrics, name), match.params());
         try {
+            QueryParams.check(request);
             if (match.found()) {
                 match.route().endpoint().accept(call);
             } else if (!match.allowed().isEmpty()) {

@@ -31,6 +31,7 @@ public final class HttpServerFactory {
         connector.setAcceptQueueSize(1024);
         server.addConnector(connector);
         server.setHandler(handler);
+        server.setErrorHandler(new JsonErrorHandler());
         // no graceful wait on stop: open streams are failed at once, which cancels their jobs
         server.setStopTimeout(0);
         return server;

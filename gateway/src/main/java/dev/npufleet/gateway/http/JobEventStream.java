@@ -142,7 +142,7 @@ final class JobEventStream {
         String value = request.getHeaders().get("Last-Event-ID");
         String param = "Last-Event-ID";
         if (value == null) {
-            Fields query = Request.extractQueryParameters(request);
+            Fields query = QueryParams.of(request);
             value = query.getValue("after");
             param = "after";
         }
