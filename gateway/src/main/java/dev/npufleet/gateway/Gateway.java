@@ -83,7 +83,8 @@ public final class Gateway implements AutoCloseable {
         pool.setName("gateway-http");
         ExchangeServices exchanges = new ExchangeServices(pending, timers, bus, metrics, config.requests().timeout(),
                 config.http().sseKeepAlive(), router);
-        GatewayServices services = new GatewayServices(kafka.gatewayId(), config.requests(), kafka.topics(),
+        GatewayServices services = new GatewayServices(kafka.gatewayId(), config.requests(), config.tenancy(),
+                kafka.topics(),
                 exchanges, bus, new ModelCatalog(config.fleet().models(), fleet), caches, fleet, router, broker,
                 events::isReady, pool, new KafkaJobLog(kafka.topics().events(), kafka.timeout(), lookups),
                 new KafkaFileStore(bus, lookups, kafka.topics().files(), kafka.timeout()),

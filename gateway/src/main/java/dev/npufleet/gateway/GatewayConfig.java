@@ -5,6 +5,7 @@ import dev.npufleet.gateway.config.GatewayKafka;
 import dev.npufleet.gateway.config.HttpConfig;
 import dev.npufleet.gateway.config.RequestsConfig;
 import dev.npufleet.gateway.routing.RoutingSettings;
+import dev.npufleet.gateway.tenancy.TenancySettings;
 import dev.npufleet.protocol.config.ConfigValues;
 import dev.npufleet.protocol.config.EnvReader;
 import java.util.Map;
@@ -26,7 +27,7 @@ import java.util.Objects;
  * full: {@link dev.npufleet.protocol.config}.
  */
 public record GatewayConfig(GatewayKafka kafka, HttpConfig http, RequestsConfig requests, RoutingSettings routing,
-        FleetConfig fleet) {
+        FleetConfig fleet, TenancySettings tenancy) {
 
     public GatewayConfig {
         Objects.requireNonNull(kafka, "kafka");
@@ -34,6 +35,7 @@ public record GatewayConfig(GatewayKafka kafka, HttpConfig http, RequestsConfig 
         Objects.requireNonNull(requests, "requests");
         Objects.requireNonNull(routing, "routing");
         Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(tenancy, "tenancy");
     }
 
     /**
@@ -44,7 +46,7 @@ public record GatewayConfig(GatewayKafka kafka, HttpConfig http, RequestsConfig 
     public static GatewayConfig fromEnv(Map<String, String> env) {
         EnvReader r = new EnvReader(env);
         return new GatewayConfig(GatewayKafka.read(r), HttpConfig.read(r), RequestsConfig.read(r),
-                RoutingSettings.read(r), FleetConfig.read(r));
+                RoutingSettings.read(r), FleetConfig.read(r), TenancySettings.read(r));
     }
 
     /** Every setting with its effective value (Kafka secrets masked), in the README's order. */
@@ -55,11 +57,18 @@ public record GatewayConfig(GatewayKafka kafka, HttpConfig http, RequestsConfig 
         requests.describeTo(v);
         fleet.describeTo(v);
         routing.describeTo(v);
+        tenancy.describeTo(v);
         return v;
     }
 
     /** One line for the start-up log, secret-looking Kafka properties masked. */
     public String describe() {
         return values().line();
+    }
+
+    /** The masked description: no Kafka secret and no API key, wherever a config is printed. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[" + describe() + "]";
     }
 }

@@ -16,6 +16,8 @@ import org.apache.kafka.common.KafkaException;
  *   <caption>statuses</caption>
  *   <tr><td>400</td><td>malformed JSON, a missing or invalid field, {@code n > 1}, a bad cache name,
  *       a worker's {@code invalid_request} before the stream started</td></tr>
+ *   <tr><td>401</td><td>keys on: no API key or an unknown one</td></tr>
+ *   <tr><td>403</td><td>a route that needs an admin key, called with another</td></tr>
  *   <tr><td>404</td><td>unknown path, unknown model, unknown cache (also the worker's {@code cache_not_found}),
  *       unknown job, batch or file id</td></tr>
  *   <tr><td>405</td><td>known path, wrong method</td></tr>
@@ -104,6 +106,17 @@ public final class ErrorMapping {
                 "Method " + method + " is not allowed on " + path + ".");
     }
 
+    /** No API key, or one this fleet does not know (OpenAI's answer, word for word where it applies). */
+    public static ApiError invalidApiKey() {
+        return new ApiError(401, INVALID_REQUEST, "invalid_api_key", null,
+                "Incorrect API key provided. Send a key of this fleet as 'Authorization: Bearer <key>'.");
+    }
+
+    /** A known key that may not make this call (an admin route, another key's cache). */
+    public static ApiError forbidden(String code, String message) {
+        return new ApiError(403, INVALID_REQUEST, code, null, message);
+    }
+
     /** A query string that cannot be read (bad %-encoding, a parameter given twice, too long). */
     public static ApiError invalidQuery(String message) {
         return new ApiError(400, INVALID_REQUEST, "invalid_query", null, message);
@@ -119,6 +132,12 @@ public final class ErrorMapping {
         }
         int clientStatus = status >= 400 && status <= 499 ? status : 400;
         return new ApiError(clientStatus, INVALID_REQUEST, "bad_request", null, "The HTTP request is malformed: " + reason);
+    }
+
+    /** Uploads in progress already hold the memory the gateway gives them; the client retries shortly. */
+    public static ApiError tooManyUploads() {
+        return new ApiError(429, "requests", "too_many_uploads", "file",
+                "Too many uploads are in progress on this gateway; retry after the time in Retry-After.");
     }
 
     public static ApiError bodyTooLarge(long maxBytes) {

@@ -3,6 +3,7 @@ package dev.npufleet.gateway.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.npufleet.gateway.api.ApiException;
 import dev.npufleet.gateway.api.CacheCreateRequest;
+import dev.npufleet.gateway.tenancy.InputLimits;
 import dev.npufleet.gateway.api.CacheJson;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.routing.RouteDecision;
@@ -40,6 +41,11 @@ final class CacheEndpoint {
     }
 
     private void create(HttpCall call, String model, CacheCreateRequest request) {
+        InputLimits limits = new InputLimits(services.tenancy());
+        limits.checkMessages(request.messages(), "messages");
+        if (request.prompt() != null) {
+            limits.checkPrompt(request.prompt(), "prompt");
+        }
         requireBroker();
         long now = System.currentTimeMillis();
         // every (re)definition gets a new revision, so no board serves a file of an older one
@@ -92,6 +98,10 @@ final class CacheEndpoint {
     void delete(HttpCall call) {
         String model = servedModel(call);
         String name = existing(model, call.param(1)).name();
+        if (!AccessGuard.caller(call).admin()) {
+            // named caches are shared per model: one key's delete would take the prefix from every key using it
+            throw AccessGuard.adminOnly("DELETE /v1/cache/{model}/{name}").toException();
+        }
         requireBroker();
         services.bus().publishCacheDeletion(model, name).whenComplete((offset, failure) -> {
             if (failure != null) {

@@ -5,6 +5,7 @@ import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.batch.BatchIds;
 import dev.npufleet.gateway.batch.BatchJson;
 import dev.npufleet.gateway.batch.StoredFile;
+import dev.npufleet.gateway.tenancy.UploadBudget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * and {@code file}), {@code GET /v1/files/{id}}, {@code GET /v1/files/{id}/content},
  * {@code DELETE /v1/files/{id}}. Uploads are stored in the files topic; a finished batch's output and
  * error files ({@code file-batch_...-output}, {@code -errors}) are computed from its jobs' events.
- * Request threads only start work; answers are written from the stores' callbacks.
+ * Request threads only start work; answers are written from the stores' callbacks. Uploads in progress hold at
+ * most {@code NPUFLEET_MAX_UPLOAD_MEMORY_BYTES} together ({@link UploadBudget}); past it, 429 with
+ * {@code Retry-After}.
  */
 final class FilesEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(FilesEndpoint.class);
@@ -34,10 +38,12 @@ final class FilesEndpoint {
 
     private final GatewayServices services;
     private final BatchViews batches;
+    private final UploadBudget uploads;
 
     FilesEndpoint(GatewayServices services, BatchViews batches) {
         this.services = services;
         this.batches = batches;
+        this.uploads = new UploadBudget(services.tenancy().maxUploadMemoryBytes());
     }
 
     void upload(HttpCall call) {
@@ -53,6 +59,16 @@ final class FilesEndpoint {
         if (call.request().getLength() > (long) max + FRAMING_BYTES) {
             throw ErrorMapping.fileTooLarge(max).toException();
         }
+        long reserve = call.request().getLength() >= 0 ? call.request().getLength() : (long) max + FRAMING_BYTES;
+        if (!uploads.tryReserve(reserve)) {
+            call.response().getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            throw ErrorMapping.tooManyUploads().toException();
+        }
+        parse(new HttpCall(call.request(), call.response(), Callback.from(call.callback(), () -> uploads.release(reserve)),
+                call.params()), boundary, max);
+    }
+
+    private void parse(HttpCall call, String boundary, int max) {
         MultiPartFormData.Parser parser = new MultiPartFormData.Parser(boundary);
         parser.setMaxFileSize(max);
         parser.setMaxMemoryFileSize(max);

@@ -3,6 +3,7 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.ApiException;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
+import dev.npufleet.gateway.tenancy.KeyRing;
 import dev.npufleet.protocol.JobKind;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
@@ -14,7 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's only Jetty handler (core API, no servlets): routes each request, answers 404/405
+ * The gateway's only Jetty handler (core API, no servlets): admits each request ({@link AccessGuard}: API keys),
+ * routes it, answers 404/405
  * for paths it does not serve, maps exceptions to OpenAI-shaped errors, counts every answer by
  * endpoint and status. Runs on Jetty's threads; every endpoint is asynchronous, so no thread waits
  * on a job.
@@ -24,9 +26,11 @@ public final class GatewayHandler extends Handler.Abstract {
 
     private final Routes routes;
     private final GatewayMetrics metrics;
+    private final AccessGuard access;
 
     public GatewayHandler(GatewayServices services) {
         this.metrics = services.exchanges().metrics();
+        this.access = new AccessGuard(KeyRing.of(services.tenancy(), System::currentTimeMillis));
         InferenceEndpoint chat = new InferenceEndpoint(services, JobKind.CHAT);
         InferenceEndpoint completions = new InferenceEndpoint(services, JobKind.COMPLETION);
         CacheEndpoint caches = new CacheEndpoint(services);
@@ -69,6 +73,7 @@ public final class GatewayHandler extends Handler.Abstract {
         String name = match.found() ? match.route().name() : "unknown";
         HttpCall call = new HttpCall(request, response, new Metered(callback, response, metrics, name), match.params());
         try {
+            access.admit(request, path, match.found() ? match.route().name() : null);
             QueryParams.check(request);
             if (match.found()) {
                 match.route().endpoint().accept(call);

@@ -11,6 +11,7 @@ import dev.npufleet.gateway.jobs.JobBus;
 import dev.npufleet.gateway.jobs.JobLog;
 import dev.npufleet.gateway.kafka.BrokerStatus;
 import dev.npufleet.gateway.routing.Router;
+import dev.npufleet.gateway.tenancy.TenancySettings;
 import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
@@ -20,6 +21,7 @@ import java.util.function.BooleanSupplier;
  *
  * @param gatewayId this instance, as {@code /v1/fleet} names it
  * @param requests the limits and deadlines of requests
+ * @param tenancy API keys, per-key limits, input bounds, admission control
  * @param topics the topic names (jobs carry the events topic as their reply topic)
  * @param eventsReady true once the events topic is being read, i.e. a job's answer can be heard
  * @param executor runs work that must leave a Kafka callback thread (Jetty's thread pool)
@@ -30,6 +32,7 @@ import java.util.function.BooleanSupplier;
 public record GatewayServices(
         String gatewayId,
         RequestsConfig requests,
+        TenancySettings tenancy,
         Topics topics,
         ExchangeServices exchanges,
         JobBus bus,

@@ -34,6 +34,10 @@ final class InfoEndpoints {
         ObjectNode body = FleetJson.fleet(services.models().models(), services.fleet().all(),
                 s -> services.fleet().isLive(s, now), services.router().view(now), now);
         body.put("stale_after_ms", services.fleet().staleAfter().toMillis());
+        if (!AccessGuard.caller(call).admin()) {
+            // a board's running job belongs to some key: only an admin key sees job ids
+            body.path("models").forEach(m -> m.path("boards").forEach(b -> ((ObjectNode) b).remove("current_job")));
+        }
         HttpResponses.json(call.response(), call.callback(), 200, body);
     }
 

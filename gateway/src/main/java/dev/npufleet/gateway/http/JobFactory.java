@@ -3,6 +3,7 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
 import dev.npufleet.gateway.fleet.ServingLimits;
+import dev.npufleet.gateway.tenancy.InputLimits;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobIds;
@@ -16,16 +17,20 @@ import java.time.Duration;
  */
 final class JobFactory {
     private final GatewayServices services;
+    private final InputLimits limits;
 
     JobFactory(GatewayServices services) {
         this.services = services;
+        this.limits = new InputLimits(services.tenancy());
     }
 
     /**
      * @param ttl the job's deadline from now
-     * @throws dev.npufleet.gateway.api.ApiException 404 for an unknown model or cache, 503 while caches load
+     * @throws dev.npufleet.gateway.api.ApiException 400 for input over the bounds ({@link InputLimits}), 404 for an
+     *     unknown model or cache, 503 while caches load
      */
     Job job(InferenceRequest request, Duration ttl) {
+        limits.check(request);
         if (!services.models().serves(request.model())) {
             throw ErrorMapping.modelNotFound(request.model()).toException();
         }

@@ -53,7 +53,7 @@ final class HttpHarness implements AutoCloseable {
         caches.markReady();
         QueuedThreadPool pool = new QueuedThreadPool(16, 2);
         router = new FleetRouter(config.routing(), fleet, metrics, System::currentTimeMillis);
-        GatewayServices services = new GatewayServices(config.kafka().gatewayId(), config.requests(),
+        GatewayServices services = new GatewayServices(config.kafka().gatewayId(), config.requests(), config.tenancy(),
                 config.kafka().topics(),
                 new ExchangeServices(pending, timers, bus, metrics, config.requests().timeout(), config.http().sseKeepAlive(),
                         router),

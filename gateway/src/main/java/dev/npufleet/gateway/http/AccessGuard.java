@@ -1,0 +1,63 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.ErrorMapping;
+import dev.npufleet.gateway.tenancy.Caller;
+import dev.npufleet.gateway.tenancy.KeyRing;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * Who may call what: with API keys on, every route but {@code /health} and {@code /ready} needs
+ * {@code Authorization: Bearer <key>} of a known key (else 401 {@code invalid_api_key}), and admin routes an admin
+ * key (else 403). The caller is left on the request ({@link #caller}) for endpoints that check ownership. With keys
+ * off every request is {@link Caller#ANONYMOUS}. The key itself is never logged or kept. Any thread.
+ */
+final class AccessGuard {
+    private static final String ATTRIBUTE = "npufleet.caller";
+    private static final Set<String> OPEN = Set.of("/health", "/ready");
+    private static final Set<String> ADMIN_ONLY = Set.of("metrics");
+
+    private final Optional<KeyRing> keys;
+
+    AccessGuard(Optional<KeyRing> keys) {
+        this.keys = keys;
+    }
+
+    /**
+     * Admits the request or throws the error to answer.
+     *
+     * @param route the matched route's name, or null for a path no route serves
+     */
+    void admit(Request request, String path, String route) {
+        if (keys.isEmpty()) {
+            request.setAttribute(ATTRIBUTE, Caller.ANONYMOUS);
+            return;
+        }
+        if (OPEN.contains(path)) {
+            return;
+        }
+        Caller caller = keys.get().authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION))
+                .orElseThrow(() -> ErrorMapping.invalidApiKey().toException());
+        request.setAttribute(ATTRIBUTE, caller);
+        if (route != null && ADMIN_ONLY.contains(route) && !caller.admin()) {
+            throw adminOnly(path).toException();
+        }
+    }
+
+    static ApiError adminOnly(String what) {
+        return ErrorMapping.forbidden("admin_key_required", "Only an admin API key may use " + what + ".");
+    }
+
+    /** The caller {@link #admit} found; anonymous for a request it let through without a key. */
+    static Caller caller(Request request) {
+        Object caller = request.getAttribute(ATTRIBUTE);
+        return caller instanceof Caller c ? c : Caller.ANONYMOUS;
+    }
+
+    static Caller caller(HttpCall call) {
+        return caller(call.request());
+    }
+}
