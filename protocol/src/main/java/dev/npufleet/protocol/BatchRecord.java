@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param cancelledAt epoch millis of a cancel request; 0 = none
  * @param expiresAt epoch millis of the end of the completion window, fixed at creation (every job's deadline is
  *     at or after it); 0 in records written before it was stored
+ * @param owner the owner id of the API key that created the batch, or null (keys off); see {@link JobAccepted}
  */
 public record BatchRecord(
         int v,
@@ -27,13 +28,21 @@ public record BatchRecord(
         Map<String, String> metadata,
         List<Request> requests,
         long cancelledAt,
-        long expiresAt) {
+        long expiresAt,
+        String owner) {
 
     public BatchRecord {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(endpoint, "endpoint");
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         requests = requests == null ? List.of() : List.copyOf(requests);
+    }
+
+    /** A batch no key owns (keys off). */
+    public BatchRecord(int v, String id, String endpoint, String inputFileId, String completionWindow, long createdAt,
+            Map<String, String> metadata, List<Request> requests, long cancelledAt, long expiresAt) {
+        this(v, id, endpoint, inputFileId, completionWindow, createdAt, metadata, requests, cancelledAt, expiresAt,
+                null);
     }
 
     /** One input line: the client's {@code custom_id} and the job that answers it. */
@@ -46,6 +55,6 @@ public record BatchRecord(
 
     public BatchRecord cancelled(long atMillis) {
         return new BatchRecord(v, id, endpoint, inputFileId, completionWindow, createdAt, metadata, requests, atMillis,
-                expiresAt);
+                expiresAt, owner);
     }
 }

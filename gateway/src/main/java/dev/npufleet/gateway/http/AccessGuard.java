@@ -4,15 +4,18 @@ import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.tenancy.Caller;
 import dev.npufleet.gateway.tenancy.KeyRing;
+import dev.npufleet.gateway.tenancy.RateLimiter;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 
 /**
  * Who may call what: with API keys on, every route but {@code /health} and {@code /ready} needs
  * {@code Authorization: Bearer <key>} of a known key (else 401 {@code invalid_api_key}), and admin routes an admin
- * key (else 403). The caller is left on the request ({@link #caller}) for endpoints that check ownership. With keys
+ * key (else 403); requests that create work are charged to the caller's limits ({@link RateLimits}). The caller is
+ * left on the request ({@link #caller}) for endpoints that check ownership. With keys
  * off every request is {@link Caller#ANONYMOUS}. The key itself is never logged or kept. Any thread.
  */
 final class AccessGuard {
@@ -21,9 +24,11 @@ final class AccessGuard {
     private static final Set<String> ADMIN_ONLY = Set.of("metrics");
 
     private final Optional<KeyRing> keys;
+    private final RateLimiter limiter;
 
-    AccessGuard(Optional<KeyRing> keys) {
+    AccessGuard(Optional<KeyRing> keys, RateLimiter limiter) {
         this.keys = keys;
+        this.limiter = limiter;
     }
 
     /**
@@ -31,12 +36,14 @@ final class AccessGuard {
      *
      * @param route the matched route's name, or null for a path no route serves
      */
-    void admit(Request request, String path, String route) {
+    void admit(Request request, Response response, String path, String route) {
         if (keys.isEmpty()) {
             request.setAttribute(ATTRIBUTE, Caller.ANONYMOUS);
+            RateLimits.chargeRequest(limiter, request, response, Caller.ANONYMOUS, route);
             return;
         }
         if (OPEN.contains(path)) {
+            request.setAttribute(ATTRIBUTE, Caller.UNAUTHENTICATED);
             return;
         }
         Caller caller = keys.get().authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION))
@@ -45,6 +52,7 @@ final class AccessGuard {
         if (route != null && ADMIN_ONLY.contains(route) && !caller.admin()) {
             throw adminOnly(path).toException();
         }
+        RateLimits.chargeRequest(limiter, request, response, caller, route);
     }
 
     static ApiError adminOnly(String what) {

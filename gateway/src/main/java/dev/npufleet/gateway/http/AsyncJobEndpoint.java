@@ -50,8 +50,9 @@ final class AsyncJobEndpoint {
 
     private void create(HttpCall call, AsyncJobRequest request) {
         Job job = jobs.job(request.request(), services.requests().jobTtl());
+        RateLimits.chargeTokens(call, request.request());
         JobAccepted accepted = new JobAccepted(request.endpoint(), job.model(), request.request().cacheName(),
-                request.metadata(), job.createdAt(), job.deadline());
+                request.metadata(), job.createdAt(), job.deadline(), AccessGuard.caller(call).owner());
         AsyncJobSubmitter.Submitted submitted = submitter.submit(job, accepted);
         InferenceEndpoint.routeHeaders(call, job, submitted.key(), submitted.route());
         submitted.accepted().whenComplete((ok, failure) -> {
@@ -75,7 +76,7 @@ final class AsyncJobEndpoint {
         services.jobLog().read(id).whenComplete((job, failure) -> {
             if (failure != null) {
                 call.error(ErrorMapping.fromFailure(failure));
-            } else if (!job.known()) {
+            } else if (!Ownership.readable(call, job)) {
                 call.error(ErrorMapping.notFound("job", id));
             } else if (job.status().isTerminal() || System.nanoTime() >= untilNanos) {
                 HttpResponses.json(call.response(), call.callback(), 200, JobJson.job(job));
@@ -97,7 +98,7 @@ final class AsyncJobEndpoint {
     void cancel(HttpCall call) {
         String id = jobId(call);
         services.jobLog().read(id).thenCompose(job -> {
-            if (!job.known()) {
+            if (!Ownership.readable(call, job)) {
                 throw ErrorMapping.notFound("job", id).toException();
             }
             JobStatus status = job.status();

@@ -61,9 +61,11 @@ final class BatchEndpoint {
         call.request().addIdleTimeoutListener(timeout -> false);
         BodyReader.read(call, services.requests().maxBodyBytes(), body -> {
             Create request = parse(body);
+            String owner = AccessGuard.caller(call).owner();
             answer(call, services.files().get(request.inputFileId())
-                    .thenCompose(file -> submit(request, file.orElseThrow(() ->
-                            ErrorMapping.notFound("file", request.inputFileId()).toException()))));
+                    .thenCompose(file -> submit(request, file.filter(f -> Ownership.readable(call, f.owner()))
+                            .orElseThrow(() -> ErrorMapping.notFound("file", request.inputFileId()).toException()),
+                            owner)));
         });
     }
 
@@ -95,7 +97,7 @@ final class BatchEndpoint {
         return built;
     }
 
-    private CompletableFuture<ObjectNode> submit(Create request, StoredFile file) {
+    private CompletableFuture<ObjectNode> submit(Create request, StoredFile file, String owner) {
         List<BatchInput.Line> lines = BatchInput.parse(file.content(), request.endpoint(), parser);
         long createdAt = System.currentTimeMillis();
         // the completion window: each job's deadline (its time to live from its creation) is at or after it
@@ -111,10 +113,10 @@ final class BatchEndpoint {
             requests.add(new BatchRecord.Request(line.customId(), job.id()));
             accepted.add(submitter.submit(job, new JobAccepted(request.endpoint(), job.model(),
                     line.request().cacheName(), Map.of("batch_id", batchId, "custom_id", line.customId()),
-                    job.createdAt(), job.deadline())).accepted());
+                    job.createdAt(), job.deadline(), owner)).accepted());
         }
         BatchRecord batch = new BatchRecord(Protocol.VERSION, batchId, request.endpoint(), request.inputFileId(),
-                WINDOW, createdAt, request.metadata(), requests, 0, expiresAt);
+                WINDOW, createdAt, request.metadata(), requests, 0, expiresAt, owner);
         return CompletableFuture.allOf(accepted.toArray(CompletableFuture[]::new))
                 // the last ack completes on the producer's I/O thread: leave it before sending again (a send
                 // that must wait for a topic's metadata would wait on that very thread)
@@ -134,7 +136,7 @@ final class BatchEndpoint {
     }
 
     void get(HttpCall call) {
-        answer(call, views.view(call.param(0)).thenApply(views::json));
+        answer(call, views.view(call.param(0), AccessGuard.caller(call)).thenApply(views::json));
     }
 
     void list(HttpCall call) {
@@ -142,7 +144,8 @@ final class BatchEndpoint {
         int limit = limit(query.getValue("limit"));
         String after = query.getValue("after");
         answer(call, services.batches().list().thenCompose(all -> {
-            List<BatchRecord> sorted = new ArrayList<>(all);
+            List<BatchRecord> sorted = new ArrayList<>(all.stream()
+                    .filter(b -> Ownership.readable(call, b.owner())).toList());
             sorted.sort(Comparator.comparingLong(BatchRecord::createdAt).thenComparing(BatchRecord::id).reversed());
             int from = 0;
             if (after != null && !after.isBlank()) {
@@ -185,7 +188,7 @@ final class BatchEndpoint {
     }
 
     void cancel(HttpCall call) {
-        answer(call, views.view(call.param(0)).thenCompose(view -> {
+        answer(call, views.view(call.param(0), AccessGuard.caller(call)).thenCompose(view -> {
             BatchRecord batch = view.batch();
             if (batch.cancelledAt() > 0) {
                 return CompletableFuture.completedFuture(views.json(view));

@@ -2,6 +2,7 @@ package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.batch.BatchIds;
+import dev.npufleet.gateway.tenancy.Caller;
 import dev.npufleet.gateway.batch.BatchJson;
 import dev.npufleet.gateway.batch.BatchState;
 import dev.npufleet.gateway.jobs.JobSnapshot;
@@ -26,13 +27,17 @@ final class BatchViews {
     record View(BatchRecord batch, Map<String, JobSnapshot> jobs, BatchState state) {
     }
 
-    /** The batch, or a failed future with a 404 {@code ApiException} when there is none. */
-    CompletableFuture<View> view(String batchId) {
+    /**
+     * The batch, or a failed future with a 404 {@code ApiException} when there is none that {@code caller} may see
+     * (another key's batch is answered as if it did not exist).
+     */
+    CompletableFuture<View> view(String batchId, Caller caller) {
         if (!BatchIds.isBatchId(batchId)) {
             return CompletableFuture.failedFuture(ErrorMapping.notFound("batch", batchId).toException());
         }
         return services.batches().get(batchId).thenCompose(found -> {
-            BatchRecord batch = found.orElseThrow(() -> ErrorMapping.notFound("batch", batchId).toException());
+            BatchRecord batch = found.filter(b -> caller.mayRead(b.owner()))
+                    .orElseThrow(() -> ErrorMapping.notFound("batch", batchId).toException());
             return view(batch);
         });
     }

@@ -5,6 +5,7 @@ import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.batch.BatchIds;
 import dev.npufleet.gateway.batch.BatchJson;
 import dev.npufleet.gateway.batch.StoredFile;
+import dev.npufleet.gateway.tenancy.Caller;
 import dev.npufleet.gateway.tenancy.UploadBudget;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -81,7 +82,7 @@ final class FilesEndpoint {
                 return;
             }
             try (parts) {
-                store(call, file(parts, max));
+                store(call, file(parts, max, AccessGuard.caller(call).owner()));
             } catch (ApiException e) {
                 call.error(e.error());
             } catch (IOException | RuntimeException e) {
@@ -96,7 +97,7 @@ final class FilesEndpoint {
         return t.getMessage() != null && t.getMessage().toLowerCase(Locale.ROOT).contains("exceeded");
     }
 
-    private static StoredFile file(MultiPartFormData.Parts parts, int max) throws IOException {
+    private static StoredFile file(MultiPartFormData.Parts parts, int max, String owner) throws IOException {
         MultiPart.Part purposePart = parts.getFirst("purpose");
         if (purposePart == null) {
             throw ErrorMapping.missingField("purpose").toException();
@@ -117,7 +118,7 @@ final class FilesEndpoint {
         }
         String name = filePart.getFileName() == null || filePart.getFileName().isBlank() ? "upload.jsonl"
                 : filePart.getFileName();
-        return new StoredFile(BatchIds.newFileId(), name, purpose, System.currentTimeMillis(), content);
+        return new StoredFile(BatchIds.newFileId(), name, purpose, System.currentTimeMillis(), content, owner);
     }
 
     private void store(HttpCall call, StoredFile file) {
@@ -134,12 +135,12 @@ final class FilesEndpoint {
 
     void get(HttpCall call) {
         String id = call.param(0);
-        answer(call, content(id).thenApply(found -> BatchJson.file(id, found.bytes().length, found.createdAt(),
+        answer(call, content(id, AccessGuard.caller(call)).thenApply(found -> BatchJson.file(id, found.bytes().length, found.createdAt(),
                 found.filename(), found.purpose())));
     }
 
     void content(HttpCall call) {
-        content(call.param(0)).whenComplete((found, failure) -> {
+        content(call.param(0), AccessGuard.caller(call)).whenComplete((found, failure) -> {
             if (failure != null) {
                 call.error(ErrorMapping.fromFailure(failure));
             } else {
@@ -154,7 +155,7 @@ final class FilesEndpoint {
             throw ErrorMapping.unsupported(null, "A batch's output and error files go away with the batch's jobs' "
                     + "events; they cannot be deleted.").toException();
         }
-        answer(call, stored(id).thenCompose(file -> services.files().delete(id))
+        answer(call, stored(id, AccessGuard.caller(call)).thenCompose(file -> services.files().delete(id))
                 .thenApply(ok -> BatchJson.fileDeleted(id)));
     }
 
@@ -172,25 +173,27 @@ final class FilesEndpoint {
     private record Found(byte[] bytes, long createdAt, String filename, String purpose) {
     }
 
-    private CompletableFuture<Found> content(String id) {
+    private CompletableFuture<Found> content(String id, Caller caller) {
         Optional<BatchIds.Virtual> virtual = BatchIds.virtual(id);
         if (virtual.isPresent()) {
-            return batchFile(id, virtual.get());
+            return batchFile(id, virtual.get(), caller);
         }
-        return stored(id).thenApply(f -> new Found(f.content(), f.createdAt(), f.filename(), f.purpose()));
+        return stored(id, caller).thenApply(f -> new Found(f.content(), f.createdAt(), f.filename(), f.purpose()));
     }
 
-    private CompletableFuture<StoredFile> stored(String id) {
+    /** The stored file, or a 404 when there is none {@code caller} may see (another key's is answered alike). */
+    private CompletableFuture<StoredFile> stored(String id, Caller caller) {
         if (!BatchIds.isFileId(id)) {
             return CompletableFuture.failedFuture(ErrorMapping.notFound("file", id).toException());
         }
         return services.files().get(id)
-                .thenApply(found -> found.orElseThrow(() -> ErrorMapping.notFound("file", id).toException()));
+                .thenApply(found -> found.filter(f -> caller.mayRead(f.owner()))
+                        .orElseThrow(() -> ErrorMapping.notFound("file", id).toException()));
     }
 
     /** A finished batch's output or error file; 404 before the batch ended, or when it has no such lines. */
-    private CompletableFuture<Found> batchFile(String id, BatchIds.Virtual virtual) {
-        return batches.view(virtual.batchId()).thenApply(view -> {
+    private CompletableFuture<Found> batchFile(String id, BatchIds.Virtual virtual, Caller caller) {
+        return batches.view(virtual.batchId(), caller).thenApply(view -> {
             boolean has = virtual.kind() == BatchIds.Kind.OUTPUT ? view.state().completed() > 0 : view.state().failed() > 0;
             if (!view.state().status().isTerminal() || !has) {
                 throw ErrorMapping.notFound("file", id).toException();

@@ -4,6 +4,8 @@ import dev.npufleet.gateway.api.ApiException;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
 import dev.npufleet.gateway.tenancy.KeyRing;
+import dev.npufleet.gateway.tenancy.RateLimiter;
+import dev.npufleet.gateway.tenancy.TenancySettings;
 import dev.npufleet.protocol.JobKind;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
@@ -30,7 +32,9 @@ public final class GatewayHandler extends Handler.Abstract {
 
     public GatewayHandler(GatewayServices services) {
         this.metrics = services.exchanges().metrics();
-        this.access = new AccessGuard(KeyRing.of(services.tenancy(), System::currentTimeMillis));
+        TenancySettings tenancy = services.tenancy();
+        this.access = new AccessGuard(KeyRing.of(tenancy, System::currentTimeMillis),
+                new RateLimiter(tenancy.rateRpm(), tenancy.rateTpm(), tenancy.rateGateways(), System::nanoTime));
         InferenceEndpoint chat = new InferenceEndpoint(services, JobKind.CHAT);
         InferenceEndpoint completions = new InferenceEndpoint(services, JobKind.COMPLETION);
         CacheEndpoint caches = new CacheEndpoint(services);
@@ -73,7 +77,7 @@ public final class GatewayHandler extends Handler.Abstract {
         String name = match.found() ? match.route().name() : "unknown";
         HttpCall call = new HttpCall(request, response, new Metered(callback, response, metrics, name), match.params());
         try {
-            access.admit(request, path, match.found() ? match.route().name() : null);
+            access.admit(request, response, path, match.found() ? match.route().name() : null);
             QueryParams.check(request);
             if (match.found()) {
                 match.route().endpoint().accept(call);

@@ -45,11 +45,13 @@ final class InferenceEndpoint {
 
     private void submit(HttpCall call, InferenceRequest request) {
         Job job = jobs.job(request, services.requests().timeout());
+        RateLimits.chargeTokens(call, request);
         if (!services.eventsReady().getAsBoolean()) {
             throw ErrorMapping.brokerUnavailable("not connected to the broker yet").toException();
         }
         String key = RoutingKeys.forJob(job);
         RouteDecision route = services.router().route(job, key);
+        Admission.check(services, call, job, route);
         routeHeaders(call, job, key, route);
 
         CompletionFormat format = CompletionFormat.of(kind, job.id(), job.model(), job.createdAt(), request.cacheName());
@@ -65,7 +67,7 @@ final class InferenceEndpoint {
             } else {
                 // off the producer's I/O thread, which this callback runs on: a send may wait for metadata there
                 try {
-                    services.executor().execute(() -> recordAccepted(job, request));
+                    services.executor().execute(() -> recordAccepted(job, request, AccessGuard.caller(call).owner()));
                 } catch (RejectedExecutionException e) {
                     LOG.atDebug().addKeyValue("jobId", job.id()).log("stopping: ACCEPTED not recorded");
                 }
@@ -80,10 +82,10 @@ final class InferenceEndpoint {
      * {@code GET /v1/jobs/{id}} for it: a client whose gateway died mid-answer gets the answer from another gateway by
      * the id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
      */
-    private void recordAccepted(Job job, InferenceRequest request) {
+    private void recordAccepted(Job job, InferenceRequest request, String owner) {
         String endpoint = kind == JobKind.CHAT ? "/v1/chat/completions" : "/v1/completions";
         JobAccepted accepted = new JobAccepted(endpoint, job.model(), request.cacheName(), null, job.createdAt(),
-                job.deadline());
+                job.deadline(), owner);
         services.bus().publishEvent(Event.accepted(job.id(), accepted)).whenComplete((ok, failure) -> {
             if (failure != null) {
                 LOG.atWarn().addKeyValue("jobId", job.id())

@@ -60,7 +60,7 @@ final class JobEventStream {
         services.jobLog().read(id).whenComplete((job, failure) -> {
             if (failure != null) {
                 call.error(ErrorMapping.fromFailure(failure));
-            } else if (!job.known()) {
+            } else if (!Ownership.readable(call, job)) {
                 call.error(ErrorMapping.notFound("job", id));
             } else {
                 stream.start(job);

@@ -15,7 +15,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 
 /**
  * {@link FileStore} over the compacted files topic: key = file id, value = the file's raw bytes
- * (no JSON: a JSONL file would double in escaping), name, purpose and creation time in headers;
+ * (no JSON: a JSONL file would double in escaping), name, purpose, creation time and owner in headers;
  * a tombstone deletes. File ids are time-ordered, so a read seeks to the id's time in the key's
  * partition and reads to the end (the last record of the key wins: a later tombstone hides it).
  * Any thread.
@@ -24,6 +24,8 @@ public final class KafkaFileStore implements FileStore {
     static final String FILENAME = "filename";
     static final String PURPOSE = "purpose";
     static final String CREATED_AT = "created_at";
+    /** The owner id of the key that uploaded the file; absent with keys off (and in records from before keys). */
+    static final String OWNER = "owner";
 
     private final CompactedTopic files;
 
@@ -33,8 +35,11 @@ public final class KafkaFileStore implements FileStore {
 
     @Override
     public CompletableFuture<Void> put(StoredFile file) {
-        List<Header> headers = List.of(header(FILENAME, file.filename()), header(PURPOSE, file.purpose()),
-                header(CREATED_AT, Long.toString(file.createdAt())));
+        List<Header> headers = new java.util.ArrayList<>(List.of(header(FILENAME, file.filename()),
+                header(PURPOSE, file.purpose()), header(CREATED_AT, Long.toString(file.createdAt()))));
+        if (file.owner() != null) {
+            headers.add(header(OWNER, file.owner()));
+        }
         return files.put(file.id(), file.content(), headers);
     }
 
@@ -64,7 +69,7 @@ public final class KafkaFileStore implements FileStore {
     private static StoredFile file(ConsumerRecord<String, byte[]> r) {
         String created = text(r, CREATED_AT);
         return new StoredFile(r.key(), orEmpty(text(r, FILENAME)), orEmpty(text(r, PURPOSE)),
-                created == null ? r.timestamp() : Long.parseLong(created), r.value());
+                created == null ? r.timestamp() : Long.parseLong(created), r.value(), text(r, OWNER));
     }
 
     private static String orEmpty(String s) {

@@ -13,6 +13,8 @@ import java.util.Objects;
 public record Caller(String owner, String name, boolean admin, KeyLimits limits) {
     /** Keys off: the gateway serves everyone alike, as before keys existed. */
     public static final Caller ANONYMOUS = new Caller(null, "anonymous", true, KeyLimits.NONE);
+    /** Keys on, a route open without a key ({@code /health}, {@code /ready}): may see nothing anyone owns. */
+    public static final Caller UNAUTHENTICATED = new Caller("-", "unauthenticated", false, KeyLimits.NONE);
 
     public Caller {
         Objects.requireNonNull(name, "name");

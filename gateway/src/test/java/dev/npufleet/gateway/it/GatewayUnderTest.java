@@ -80,11 +80,25 @@ final class GatewayUnderTest implements AutoCloseable {
     }
 
     private HttpRequest request(String method, String path, String body) {
+        return builder(method, path, body).build();
+    }
+
+    /** A request with {@code Authorization: Bearer <key>}. */
+    HttpResponse<String> send(String method, String path, String body, String key)
+            throws IOException, InterruptedException {
+        return client.send(builder(method, path, body).header("Authorization", "Bearer " + key).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpClient client() {
+        return client;
+    }
+
+    private HttpRequest.Builder builder(String method, String path, String body) {
         return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                        : HttpRequest.BodyPublishers.ofString(body));
     }
 
     @Override
