@@ -141,4 +141,16 @@ class GatewayConfigTest {
 
         assertThat(fleet.models()).containsExactly("m");
     }
+
+    @Test
+    void shouldShowNoKafkaSecretAndNoApiKeyInItsDescriptionOrToString() {
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of("NPUFLEET_KAFKA_SSL_KEYSTORE_KEY", "-----BEGIN PRIVATE",
+                "NPUFLEET_KAFKA_SASL_JAAS_CONFIG", "user=u password=hunter2", "NPUFLEET_API_KEYS", "sk-live-123:admin",
+                "NPUFLEET_KAFKA_SECURITY_PROTOCOL", "SSL"));
+
+        assertThat(config.describe()).contains("security.protocol=SSL").doesNotContain("BEGIN PRIVATE")
+                .doesNotContain("hunter2").doesNotContain("sk-live-123");
+        assertThat(config.toString()).doesNotContain("BEGIN PRIVATE").doesNotContain("sk-live-123");
+        assertThat(config.tenancy().toString()).doesNotContain("sk-live-123");
+    }
 }
