@@ -35,6 +35,8 @@ class GatewayFuzzIT {
 
     private static EmbeddedKafka kafka;
     private static GatewayUnderTest gateway;
+    /** The same fleet behind a gateway with API keys on, fuzzed with good, wrong and missing keys. */
+    private static GatewayUnderTest keyed;
     private static AnsweringWorker worker;
     private static PrintStream stderr;
 
@@ -50,6 +52,9 @@ class GatewayFuzzIT {
         String prefix = KafkaTestBroker.uniqueName("fuzz") + ".";
         gateway = GatewayUnderTest.start(bootstrap, prefix, Map.of("NPUFLEET_JOB_TTL", "1h",
                 "NPUFLEET_MAX_BODY_BYTES", "1048576", "NPUFLEET_MAX_FILE_BYTES", "65536")).awaitReady();
+        keyed = GatewayUnderTest.start(bootstrap, prefix, Map.of("NPUFLEET_JOB_TTL", "1h",
+                "NPUFLEET_API_KEYS", "sk-fuzz-a:a,sk-fuzz-b:b,sk-fuzz-root:admin", "NPUFLEET_RATE_RPM", "100000"))
+                .awaitReady();
         worker = AnsweringWorker.start(bootstrap, gateway.topics(), MODEL);
     }
 
@@ -58,6 +63,7 @@ class GatewayFuzzIT {
         try {
             stderr.println("fuzz statuses " + new java.util.TreeMap<>(STATUSES) + ", jobs answered " + worker.answered());
             worker.close();
+            keyed.close();
             gateway.close();
             if (kafka != null) {
                 kafka.close();
@@ -72,9 +78,33 @@ class GatewayFuzzIT {
         return FuzzRequests.requests();
     }
 
-    @Property(tries = 2000, shrinking = net.jqwik.api.ShrinkingMode.OFF)
+    @Provide
+    Arbitrary<RawHttp.Request> keyedRequests() {
+        return net.jqwik.api.Combinators.combine(FuzzRequests.requests(),
+                net.jqwik.api.Arbitraries.of("Bearer sk-fuzz-a", "Bearer sk-fuzz-b", "Bearer sk-fuzz-root", "")).as(
+                (request, auth) -> {
+                    Map<String, String> headers = new java.util.LinkedHashMap<>(request.headers());
+                    if (!auth.isEmpty()) {
+                        headers.put("Authorization", auth);
+                    }
+                    return new RawHttp.Request(request.method(), request.target(), headers, request.body());
+                });
+    }
+
+    /** Tries: {@code jqwik.tries.default} (1000 in junit-platform.properties; {@code -Djqwik.tries.default=N} for more). */
+    @Property(shrinking = net.jqwik.api.ShrinkingMode.OFF)
     void shouldAnswerEveryRequestWithoutA5xx(@ForAll("requests") RawHttp.Request request) throws Exception {
-        RawHttp.Response response = RawHttp.send(gateway.port(), request);
+        check(gateway, request);
+    }
+
+    @Property(tries = 500, shrinking = net.jqwik.api.ShrinkingMode.OFF)
+    void shouldAnswerEveryRequestWithoutA5xxWithKeysOn(@ForAll("keyedRequests") RawHttp.Request request)
+            throws Exception {
+        check(keyed, request);
+    }
+
+    private static void check(GatewayUnderTest target, RawHttp.Request request) throws Exception {
+        RawHttp.Response response = RawHttp.send(target.port(), request);
         STATUSES.merge(response.status(), 1, Integer::sum);
         remember(response);
 
@@ -86,7 +116,7 @@ class GatewayFuzzIT {
         }
         assertThat(ERROR_LINES.get()).as("ERROR lines logged, after %s", request).isZero();
         if (STATUSES.values().stream().mapToInt(Integer::intValue).sum() % 200 == 0) {
-            assertThat(gateway.get("/ready").statusCode()).isEqualTo(200);
+            assertThat(target.get("/ready").statusCode()).isEqualTo(200);
         }
     }
 

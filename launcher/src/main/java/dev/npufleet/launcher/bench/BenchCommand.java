@@ -20,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--scenario", defaultValue = "custom", description = "custom, overhead, cache, routing, scaling, "
-            + "capacity (default: ${DEFAULT-VALUE}).")
+            + "capacity, tenancy (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--url", description = "Target gateway (custom scenario). Default: start a local fleet.")
@@ -103,6 +103,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "demo-model caches of 1,000 tokens).")
     String cacheBudget;
 
+    @Option(names = "--batch-lines", defaultValue = "1000",
+            description = "Tenancy scenario: lines of the batch run beside interactive load (default: ${DEFAULT-VALUE}).")
+    int batchLines;
+
     @Option(names = "--direct", description = "Also run the same prompts straight through the native bridge (no HTTP, no Kafka).")
     boolean direct;
 
@@ -132,8 +136,9 @@ public final class BenchCommand implements Callable<Integer> {
             case "routing" -> scenarios.routing();
             case "scaling" -> scenarios.scaling();
             case "capacity" -> scenarios.capacity();
+            case "tenancy" -> scenarios.tenancy();
             default -> throw new IllegalArgumentException("unknown scenario " + scenario
-                    + "; use custom, overhead, cache, routing, scaling or capacity");
+                    + "; use custom, overhead, cache, routing, scaling, capacity or tenancy");
         };
         report.write(out);
         System.out.println();

@@ -47,6 +47,34 @@ final class Scenarios {
         return report;
     }
 
+    /**
+     * Issue 11: interactive time to first token on an idle fleet and while a batch of {@code --batch-lines} runs on
+     * the same board; then, on a fleet with admission control on, a burst of interactive requests at a model kept
+     * busy by a batch: the statuses and the waits the 429s advised.
+     */
+    BenchReport tenancy() throws Exception {
+        BenchReport report = new BenchReport("tenancy", command);
+        PromptMix mix = o.mix("none");
+        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of())) {
+            FairnessBench bench = new FairnessBench(fleet.baseUrl(), o.model);
+            report.add(load(fleet.baseUrl(), mix, 1, "interactive, idle fleet (1 board)"));
+            String batch = bench.submitBatch(o.batchLines, o.maxTokens);
+            report.add(load(fleet.baseUrl(), mix, 1, "interactive, while a batch of " + o.batchLines + " lines runs"));
+            report.note("batch " + batch + " after the interactive run: " + bench.progress(batch));
+            bench.cancel(batch);
+        }
+        long bound = 2000;
+        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of("NPUFLEET_ADMIT_MAX_WAIT_MS", Long.toString(bound)))) {
+            FairnessBench bench = new FairnessBench(fleet.baseUrl(), o.model);
+            String batch = bench.submitBatch(o.batchLines, o.maxTokens);
+            bench.awaitQueued(); // the router estimates from the queue the board's status reports
+            report.note("admission bound " + bound + " ms, a batch of " + o.batchLines + " lines queued: "
+                    + bench.burst(o.concurrency * 10, o.maxTokens));
+            bench.cancel(batch);
+        }
+        return report;
+    }
+
     /** Issue 6, table 1: what the fleet adds to time to first token and per token, fleet versus direct. */
     BenchReport overhead() throws Exception {
         BenchReport report = new BenchReport("overhead", command);
