@@ -10,14 +10,21 @@ import java.util.List;
  * Bounds a request's input before it is published, so no board meets a job the gateway could have refused: the
  * number of chat messages, the total characters of text, and the chat template's control tokens in chat text.
  *
- * <p>Control tokens are refused, not neutralised: {@code <|im_start|>} in a message's content would let a client
+ * <p>Control tokens are refused, not neutralised: {@code <|im_start|>} (or another family's turn marker) in a
+ * message's content would let a client
  * forge a turn (a system message of its own) once the worker renders the template, and any rewrite of the text
  * would change what the model sees without the client knowing. A raw {@code /v1/completions} prompt is the
  * client's whole input, with no turn of anyone else's to forge: it may hold them. Stateless; any thread.
  */
 public final class InputLimits {
-    /** ChatML's control tokens (Qwen, the served models' template): text that would render as a turn boundary. */
-    static final List<String> CONTROL_TOKENS = List.of("<|im_start|>", "<|im_end|>", "<|endoftext|>");
+    /**
+     * The turn markers of every chat template family the workers render (ChatML, Llama 3, Gemma, Phi-3, DeepSeek-R1):
+     * the gateway does not know which template a model's boards use, so a marker of any family is refused.
+     */
+    static final List<String> CONTROL_TOKENS = List.of("<|im_start|>", "<|im_end|>", "<|endoftext|>",
+            "<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>", "<start_of_turn>",
+            "<end_of_turn>", "<|system|>", "<|user|>", "<|assistant|>", "<|end|>", "<\uff5cUser\uff5c>",
+            "<\uff5cAssistant\uff5c>", "<\uff5cbegin\u2581of\u2581sentence\uff5c>", "<\uff5cend\u2581of\u2581sentence\uff5c>");
 
     private final TenancySettings settings;
 
@@ -79,7 +86,7 @@ public final class InputLimits {
     }
 
     private static String controlToken(String text) {
-        if (text.indexOf("<|") < 0) {
+        if (text.indexOf('<') < 0) {
             return null;
         }
         for (String token : CONTROL_TOKENS) {
