@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.npufleet.gateway.tenancy.ApiKey;
+import dev.npufleet.protocol.CacheDefinition;
+import dev.npufleet.protocol.Protocol;
+import dev.npufleet.protocol.WorkerStatus;
 import dev.npufleet.protocol.JsonCodec;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +93,33 @@ class ApiKeysHttpTest {
         assertThat(metrics.statusCode()).isEqualTo(403);
         assertThat(error(metrics).path("code").asText()).isEqualTo("admin_key_required");
         assertThat(send("GET", "/metrics", "Bearer sk-ops").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldShowBoardsRunningJobIdsToAdminKeysOnly() throws Exception {
+        long now = System.currentTimeMillis();
+        harness.fleet.apply("board-1", JsonCodec.encode(new WorkerStatus(Protocol.VERSION, "board-1", HttpHarness.MODEL,
+                "sim", "1.3.0", WorkerStatus.State.BUSY, List.of(0), List.of(), 0, "job-of-someone", 100, 10, 1.0, 0,
+                1000, now, now)));
+
+        String asUser = send("GET", "/v1/fleet", "Bearer sk-alice").body();
+        String asAdmin = send("GET", "/v1/fleet", "Bearer sk-ops").body();
+
+        assertThat(asUser).contains("board-1").doesNotContain("job-of-someone").doesNotContain("current_job");
+        assertThat(asAdmin).contains("\"current_job\":\"job-of-someone\"");
+    }
+
+    @Test
+    void shouldLetOnlyAnAdminKeyDeleteASharedNamedCache() throws Exception {
+        harness.caches.applyOwn(new CacheDefinition(HttpHarness.MODEL, "shared", "r1", "You are brief.", null, false,
+                0, System.currentTimeMillis()), 1);
+
+        HttpResponse<String> refused = send("DELETE", "/v1/cache/" + HttpHarness.MODEL + "/shared", "Bearer sk-alice");
+        HttpResponse<String> deleted = send("DELETE", "/v1/cache/" + HttpHarness.MODEL + "/shared", "Bearer sk-ops");
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(error(refused).path("code").asText()).isEqualTo("admin_key_required");
+        assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
     }
 
     @Test
