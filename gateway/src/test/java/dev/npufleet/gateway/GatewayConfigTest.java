@@ -153,11 +153,4 @@ class GatewayConfigTest {
         assertThat(config.toString()).doesNotContain("BEGIN PRIVATE").doesNotContain("sk-live-123");
         assertThat(config.tenancy().toString()).doesNotContain("sk-live-123");
     }
-
-    @Test
-    void shouldBeTheReadmesGatewayTable() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
-
-        assertThat(readme).contains(GatewayConfig.fromEnv(Map.of()).values().markdownTable());
-    }
 }
