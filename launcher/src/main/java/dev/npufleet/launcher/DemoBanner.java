@@ -40,19 +40,25 @@ final class DemoBanner {
                   curl %s/v1/chat/completions -H 'Content-Type: application/json' \\
                     -d '{"model":"%s","use_cache":"coding","messages":[{"role":"user","content":"Sort a list."}]}'
 
+                %s
+                Fleet view: curl %s/v1/fleet    Metrics: curl %s/metrics
+                Kill a worker (kill -9 <pid>) mid-stream: its jobs finish on the other board.
+                Ctrl-C stops everything.
+                """.formatted(base, String.join(", ", boards), preset, board, bootstrap, pids, base, model, base, model,
+                base, model, base, model, tools(base, model), base, base);
+    }
+
+    /** The tool-calling and thinking examples (answered from the demo's scripted replies). */
+    private static String tools(String base, String model) {
+        return """
                 Tool calling (scripted replies: the simulator's weights cannot call a tool):
-                  curl %s/v1/chat/completions -H 'Content-Type: application/json' \
+                  curl %s/v1/chat/completions -H 'Content-Type: application/json' \\
                     -d '{"model":"%s","messages":[{"role":"user","content":"%s"}],
                          "tools":[{"type":"function","function":{"name":"get_weather",
                            "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}'
                   then send the call back with a {"role":"tool","tool_call_id":...} message for the answer.
                 Thinking apart from the answer (reasoning_content): the same with
                     "reasoning_effort":"high" and the question "%s"
-
-                Fleet view: curl %s/v1/fleet    Metrics: curl %s/metrics
-                Kill a worker (kill -9 <pid>) mid-stream: its jobs finish on the other board.
-                Ctrl-C stops everything.
-                """.formatted(base, String.join(", ", boards), preset, board, bootstrap, pids, base, model, base, model,
-                base, model, base, model, base, model, DemoScript.WEATHER, DemoScript.THINK, base, base);
+                """.formatted(base, model, DemoScript.WEATHER, DemoScript.THINK);
     }
 }
