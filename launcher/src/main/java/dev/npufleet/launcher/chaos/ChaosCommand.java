@@ -73,6 +73,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ChaosSettings settings = new ChaosSettings(jobs, outageJobs, sideJobs, concurrency, maxTokens, killEvery, outage);
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("npufleet-chaos");
         int httpPort = freePort();
+        String loadAtStart = ReliabilityReport.loadAverage();
         System.err.println("Starting a local fleet in " + dir + " (process logs: " + dir.resolve("fleet.log") + ") ...");
         try (PrintStream log = new PrintStream(new FileOutputStream(dir.resolve("fleet.log").toFile(), true), true);
                 LocalFleet fleet = LocalFleet.start(new LocalFleet.Options(httpPort, 0, workers, "tiny", "none", dir,
@@ -91,7 +92,8 @@ public final class ChaosCommand implements Callable<Integer> {
                 references.put(prompt, client.reference(prompt));
             }
             Map<String, List<String>> sections = run(fleet, client, references, settings, boards, dlq);
-            String report = ReliabilityReport.markdown(commandLine(), sections, settings, workers, slowMs);
+            String report = ReliabilityReport.markdown(commandLine(), sections, workers, slowMs, loadAtStart,
+                    ReliabilityReport.loadAverage());
             System.out.println(report);
             if (!out.equals("-")) {
                 Files.writeString(Path.of(out), report);

@@ -1,6 +1,9 @@
 package dev.npufleet.launcher.chaos;
 
 import dev.npufleet.launcher.bench.BenchReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,11 +19,21 @@ final class ReliabilityReport {
             "poison", "Poison records on the job topic",
             "crash", "Crash injection: one prompt that kills every board's runtime");
 
+    /** The first three fields of {@code /proc/loadavg}, or "unknown" off Linux. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     private ReliabilityReport() {
     }
 
-    static String markdown(String command, Map<String, List<String>> sections, ChaosSettings settings, int workers,
-            int slowMs) {
+    static String markdown(String command, Map<String, List<String>> sections, int workers, int slowMs,
+            String loadAtStart, String loadAtEnd) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Reliability figures\n\n");
         sb.append("Measured by the chaos suite (`fleet chaos`), never asserted by tests. It starts a local fleet ")
@@ -30,6 +43,9 @@ final class ReliabilityReport {
                 .append("on the calm fleet, then runs the scenarios below one after another.\n\n");
         sb.append("Command: `").append(command).append("`  \n");
         sb.append("Machine: ").append(BenchReport.machine()).append("  \n");
+        sb.append("Load average (1, 5, 15 min) at the start: ").append(loadAtStart).append(", at the end: ")
+                .append(loadAtEnd).append(" (a load above the core count means other work shared the machine: ")
+                .append("timings then stretch, the counts do not)  \n");
         sb.append("Date: ").append(OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE))
                 .append("\n\n");
         for (Map.Entry<String, List<String>> e : sections.entrySet()) {
