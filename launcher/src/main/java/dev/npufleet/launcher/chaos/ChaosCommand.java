@@ -96,7 +96,9 @@ public final class ChaosCommand implements Callable<Integer> {
                     ReliabilityReport.loadAverage());
             System.out.println(report);
             if (!out.equals("-")) {
-                Files.writeString(Path.of(out), report);
+                Path file = Path.of(out);
+                Files.writeString(file, ReliabilityReport.merge(Files.exists(file) ? Files.readString(file) : "",
+                        report));
                 System.err.println("Wrote " + out);
             }
         }

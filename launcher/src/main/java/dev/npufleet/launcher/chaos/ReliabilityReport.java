@@ -10,8 +10,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
-/** Writes the chaos suite's figures as {@code docs/RELIABILITY.md}: what ran, on which machine, and each table. */
+/**
+ * Writes the chaos suite's figures into {@code docs/RELIABILITY.md}: what ran, on which machine, and each table, as
+ * one section between {@link #BEGIN} and {@link #END}; the rest of the file (other work's figures, the notes
+ * below the tables) is kept.
+ */
 final class ReliabilityReport {
+
+    static final String BEGIN = "<!-- fleet chaos: begin (generated; the notes after the end marker are by hand) -->";
+    static final String END = "<!-- fleet chaos: end -->";
 
     private static final Map<String, String> TITLES = Map.of(
             "kill", "Kill loop: a worker SIGKILLed and restarted every few seconds",
@@ -35,7 +42,7 @@ final class ReliabilityReport {
     static String markdown(String command, Map<String, List<String>> sections, int workers, int slowMs,
             String loadAtStart, String loadAtEnd) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Reliability figures\n\n");
+        sb.append(BEGIN).append("\n## Faults: kill loop, broker outage, poison records, crash injection\n\n");
         sb.append("Measured by the chaos suite (`fleet chaos`), never asserted by tests. It starts a local fleet ")
                 .append("(embedded Kafka broker, the gateway and ").append(workers)
                 .append(" worker processes on the simulator's tiny model, ").append(slowMs)
@@ -49,11 +56,23 @@ final class ReliabilityReport {
         sb.append("Date: ").append(OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE))
                 .append("\n\n");
         for (Map.Entry<String, List<String>> e : sections.entrySet()) {
-            sb.append("## ").append(TITLES.getOrDefault(e.getKey(), e.getKey())).append("\n\n");
+            sb.append("### ").append(TITLES.getOrDefault(e.getKey(), e.getKey())).append("\n\n");
             sb.append("| | |\n|---|---|\n");
             e.getValue().forEach(line -> sb.append(line).append('\n'));
             sb.append('\n');
         }
-        return sb.toString();
+        return sb.append(END).append('\n').toString();
+    }
+
+    /** {@code existing} with its generated section replaced by {@code section}, or {@code section} appended. */
+    static String merge(String existing, String section) {
+        int begin = existing.indexOf(BEGIN);
+        int end = existing.indexOf(END);
+        if (begin < 0 || end < begin) {
+            return existing.isEmpty() ? "# Reliability\n\n" + section
+                    : existing.stripTrailing() + "\n\n" + section;
+        }
+        int after = existing.indexOf('\n', end);
+        return existing.substring(0, begin) + section + (after < 0 ? "" : existing.substring(after + 1));
     }
 }
