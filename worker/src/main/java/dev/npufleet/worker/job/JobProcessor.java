@@ -16,7 +16,9 @@ import dev.npufleet.worker.engine.Sampling;
 import dev.npufleet.worker.metrics.WorkerMetrics;
 import dev.npufleet.worker.prompt.Conversation;
 import dev.npufleet.worker.prompt.PromptPlan;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +105,12 @@ public final class JobProcessor {
         ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), board, attempt,
                 continued.length(), continued.tokens());
         s.tracking().metrics().queueWait(queueMs);
-        s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(), board, attempt,
-                new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)));
+        CompletableFuture<Void> started = s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(),
+                board, attempt, new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)));
+        if (!onRecord(started)) {
+            s.tracking().metrics().job(WorkerMetrics.Outcome.UNDELIVERED);
+            return started.thenApply(v -> RecordOutcome.DONE); // failed: the loop runs the job again
+        }
         try {
             CacheDefinition cache = resolveCache(job);
             if (job.kind() == JobKind.CACHE_BUILD) {
@@ -125,6 +131,22 @@ public final class JobProcessor {
             throw e;
         } catch (RuntimeException e) {
             return failed(job, chunks, ErrorInfo.of(ErrorCode.INTERNAL, "internal error: " + e), e);
+        }
+    }
+
+    /**
+     * Waits for the attempt's STARTED to be acknowledged before the runtime runs the job: a job that kills the board
+     * must leave its attempt in the job's history, which is the fleet-wide evidence {@link PoisonRule} counts (a
+     * STARTED still in the producer's buffer dies with the process). Costs one acknowledgement before prefill.
+     *
+     * @return false when it could not be delivered (a broker outage past the delivery timeout)
+     */
+    private static boolean onRecord(CompletableFuture<Void> started) {
+        try {
+            started.join();
+            return true;
+        } catch (CompletionException | CancellationException e) {
+            return false;
         }
     }
 

@@ -84,7 +84,11 @@ class JobLoopTest {
         Job job = Jobs.completion(MODEL, REPLIES, "Hi");
         f.offer(job);
 
-        // When the job's text is out but not acknowledged yet (its FINISH waits for that)
+        // When its STARTED is acknowledged (the run waits for that: the attempt must be on record before the
+        // runtime runs), and the job's text is out but not acknowledged yet (its FINISH waits for that)
+        f.spinUntil(() -> f.events(job.id()).stream().anyMatch(e -> e.type() == EventType.STARTED));
+        assertThat(f.events(job.id())).noneMatch(e -> e.type() == EventType.CHUNK);
+        assertThat(f.producer.completeNext()).isTrue();
         f.spinUntil(() -> f.events(job.id()).stream().anyMatch(e -> e.type() == EventType.CHUNK));
         assertThat(f.ended(job.id())).isFalse();
         for (int i = 0; i < 5; i++) {
