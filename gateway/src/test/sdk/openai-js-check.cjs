@@ -40,6 +40,14 @@ async function main() {
 
   const models = await client.models.list();
   assert.deepEqual(models.data.map((m) => m.id), ['test-model']);
+  const model = await client.models.retrieve('test-model');
+  assert.equal(model.id, 'test-model');
+  assert.equal(model.object, 'model');
+  await assert.rejects(client.models.retrieve('nope'), (e) => {
+    assert.equal(e.status, 404);
+    assert.equal(e.code, 'model_not_found');
+    return true;
+  });
 
   await assert.rejects(client.chat.completions.create({ model: 'nope', messages }), (e) => {
     assert.equal(e.status, 404);
@@ -61,6 +69,9 @@ async function main() {
   const file = await client.files.create({ file: await OpenAI.toFile(Buffer.from(lines), 'requests.jsonl'),
     purpose: 'batch' });
   assert.equal(file.object, 'file');
+  const listed = [];
+  for await (const f of client.files.list({ purpose: 'batch' })) listed.push(f.id);
+  assert.ok(listed.includes(file.id), 'files.list names the upload');
   const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions',
     completion_window: '24h' });
   let done = batch;

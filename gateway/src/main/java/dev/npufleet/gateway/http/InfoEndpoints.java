@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.FleetJson;
 import dev.npufleet.gateway.kafka.BrokerStatus;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
@@ -8,7 +9,7 @@ import dev.npufleet.protocol.JsonCodec;
 import java.util.Locale;
 
 /**
- * The read-only endpoints: {@code GET /v1/models}, {@code GET /v1/fleet}, {@code GET /health},
+ * The read-only endpoints: {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /v1/fleet}, {@code GET /health},
  * {@code GET /metrics}. Any request thread.
  */
 final class InfoEndpoints {
@@ -27,6 +28,16 @@ final class InfoEndpoints {
         long now = System.currentTimeMillis();
         HttpResponses.json(call.response(), call.callback(), 200, FleetJson.models(services.models().models(),
                 model -> services.fleet().live(model, now).size(), startedSeconds));
+    }
+
+    /** One served model; 404 {@code model_not_found} for any other. */
+    void model(HttpCall call) {
+        String id = call.param(0);
+        if (!services.models().serves(id)) {
+            throw ErrorMapping.modelNotFound(id).toException();
+        }
+        HttpResponses.json(call.response(), call.callback(), 200,
+                FleetJson.model(id, services.fleet().live(id, System.currentTimeMillis()).size(), startedSeconds));
     }
 
     void fleet(HttpCall call) {
