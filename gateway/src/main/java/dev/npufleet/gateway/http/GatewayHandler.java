@@ -43,6 +43,7 @@ public final class GatewayHandler extends Handler.Abstract {
         BatchViews batchViews = new BatchViews(services);
         FilesEndpoint files = new FilesEndpoint(services, batchViews);
         BatchEndpoint batches = new BatchEndpoint(services, batchViews);
+        OllamaEndpoints ollama = new OllamaEndpoints(services, chat);
         this.routes = new Routes()
                 .add("POST", "/v1/chat/completions", "chat_completions", chat::handle)
                 .add("POST", "/v1/completions", "completions", completions::handle)
@@ -66,6 +67,17 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("GET", "/v1/batches", "batch_list", batches::list)
                 .add("GET", "/v1/batches/{id}", "batch_get", batches::get)
                 .add("POST", "/v1/batches/{id}/cancel", "batch_cancel", batches::cancel)
+                .add("POST", "/api/chat", "ollama_chat", ollama::chat)
+                .add("POST", "/api/generate", "ollama_generate", ollama::generate)
+                .add("GET", "/api/tags", "ollama_tags", ollama::tags)
+                .add("POST", "/api/show", "ollama_show", ollama::show)
+                .add("GET", "/api/ps", "ollama_ps", ollama::ps)
+                .add("GET", "/api/version", "ollama_version", ollama::version)
+                .add("POST", "/api/pull", "ollama_managed", ollama::managed)
+                .add("POST", "/api/push", "ollama_managed", ollama::managed)
+                .add("POST", "/api/create", "ollama_managed", ollama::managed)
+                .add("POST", "/api/copy", "ollama_managed", ollama::managed)
+                .add("DELETE", "/api/delete", "ollama_managed", ollama::managed)
                 .add("GET", "/health", "health", info::health)
                 .add("GET", "/ready", "ready", info::ready)
                 .add("GET", "/metrics", "metrics", info::metrics);
