@@ -44,6 +44,7 @@ public final class GatewayHandler extends Handler.Abstract {
         FilesEndpoint files = new FilesEndpoint(services, batchViews);
         BatchEndpoint batches = new BatchEndpoint(services, batchViews);
         OllamaEndpoints ollama = new OllamaEndpoints(services, chat);
+        UiEndpoint ui = new UiEndpoint();
         this.routes = new Routes()
                 .add("POST", "/v1/chat/completions", "chat_completions", chat::handle)
                 .add("POST", "/v1/completions", "completions", completions::handle)
@@ -78,6 +79,10 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("POST", "/api/create", "ollama_managed", ollama::managed)
                 .add("POST", "/api/copy", "ollama_managed", ollama::managed)
                 .add("DELETE", "/api/delete", "ollama_managed", ollama::managed)
+                .add("GET", "/", "ui", ui::page)
+                .add("GET", "/ui", "ui", ui::page)
+                .add("GET", "/ui/", "ui", ui::page)
+                .add("GET", "/ui/{file}", "ui", ui::asset)
                 .add("GET", "/health", "health", info::health)
                 .add("GET", "/ready", "ready", info::ready)
                 .add("GET", "/metrics", "metrics", info::metrics);

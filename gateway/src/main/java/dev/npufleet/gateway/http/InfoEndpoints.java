@@ -49,6 +49,8 @@ final class InfoEndpoints {
             // a board's running job belongs to some key: only an admin key sees job ids
             body.path("models").forEach(m -> m.path("boards").forEach(b -> ((ObjectNode) b).remove("current_job")));
         }
+        // this gateway's recent jobs per model, as the boards timed them (the fleet page's "recent" figures)
+        body.path("models").forEach(m -> ((ObjectNode) m).set("recent", metrics.recent().json(m.path("model").asText())));
         HttpResponses.json(call.response(), call.callback(), 200, body);
     }
 
