@@ -21,9 +21,9 @@ public final class RecentJobs {
 
     private final Map<String, ArrayDeque<Sample>> byModel = new HashMap<>();
 
-    /** A job's finish, with the board's timings (null timings are not recorded). */
+    /** A job's finish, with the board's timings (a job without a first token, e.g. a cache build, is not kept). */
     public synchronized void finished(String model, Timings timings, long nowMillis) {
-        if (timings == null) {
+        if (timings == null || timings.ttftMs() <= 0) {
             return;
         }
         ArrayDeque<Sample> samples = byModel.computeIfAbsent(model, m -> new ArrayDeque<>());
