@@ -91,4 +91,38 @@ class ClientsEndToEndIT {
         JsonNode ps = Http.json(Http.get(fleet.baseUrl() + "/api/ps").body()).path("models").get(0);
         assertThat(ps.path("boards").findValuesAsText("worker_id")).containsExactlyInAnyOrder("board-a", "board-b");
     }
+
+    private static double dot(JsonNode a, JsonNode b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            s += a.get(i).asDouble() * b.get(i).asDouble();
+        }
+        return s;
+    }
+
+    @Test
+    void shouldEmbedFromTheBoardsHiddenLayerThroughTheWholeFleet() throws Exception {
+        HttpResponse<String> r = Http.post(fleet.baseUrl() + "/v1/embeddings", "{\"model\":\"" + TestFleet.MODEL
+                + "\",\"input\":[\"The river runs to the sea.\",\"Bread rises in a warm kitchen.\","
+                + "\"The river runs to the sea.\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode data = Http.json(r.body()).path("data");
+        assertThat(data).hasSize(3);
+        JsonNode river = data.get(0).path("embedding");
+        JsonNode bread = data.get(1).path("embedding");
+        assertThat(river.size()).isGreaterThan(8).isEqualTo(bread.size());
+        assertThat(dot(river, river)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(data.get(2).path("embedding")).as("the same text, the same vector").isEqualTo(river);
+        assertThat(dot(river, bread)).as("other texts, other vectors").isLessThan(0.9999);
+        assertThat(Http.json(r.body()).path("usage").path("prompt_tokens").asInt())
+                .isGreaterThan("The river runs to the sea.".length());
+
+        HttpResponse<String> ollama = Http.post(fleet.baseUrl() + "/api/embed", "{\"model\":\"" + TestFleet.MODEL
+                + ":latest\",\"input\":\"The river runs to the sea.\"}");
+        assertThat(ollama.statusCode()).as(ollama.body()).isEqualTo(200);
+        JsonNode same = Http.json(ollama.body()).path("embeddings").get(0);
+        for (int i = 0; i < river.size(); i++) {
+            assertThat(same.get(i).floatValue()).isEqualTo(river.get(i).floatValue());
+        }
+    }
 }

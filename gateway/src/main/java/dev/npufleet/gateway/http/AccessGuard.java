@@ -44,7 +44,7 @@ final class AccessGuard {
             RateLimits.chargeRequest(limiter, request, response, Caller.ANONYMOUS, route);
             return;
         }
-        if (OPEN.contains(path) || OPEN_ROUTES.contains(route)) {
+        if (OPEN.contains(path) || (route != null && OPEN_ROUTES.contains(route))) {
             request.setAttribute(ATTRIBUTE, Caller.UNAUTHENTICATED);
             return;
         }

@@ -45,9 +45,11 @@ public final class GatewayHandler extends Handler.Abstract {
         BatchEndpoint batches = new BatchEndpoint(services, batchViews);
         OllamaEndpoints ollama = new OllamaEndpoints(services, chat);
         UiEndpoint ui = new UiEndpoint();
+        EmbeddingsEndpoint embeddings = new EmbeddingsEndpoint(services, chat);
         this.routes = new Routes()
                 .add("POST", "/v1/chat/completions", "chat_completions", chat::handle)
                 .add("POST", "/v1/completions", "completions", completions::handle)
+                .add("POST", "/v1/embeddings", "embeddings", embeddings::openAi)
                 .add("GET", "/v1/models", "models", info::models)
                 .add("GET", "/v1/models/{id}", "model_get", info::model)
                 .add("GET", "/v1/fleet", "fleet", info::fleet)
@@ -70,6 +72,8 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("POST", "/v1/batches/{id}/cancel", "batch_cancel", batches::cancel)
                 .add("POST", "/api/chat", "ollama_chat", ollama::chat)
                 .add("POST", "/api/generate", "ollama_generate", ollama::generate)
+                .add("POST", "/api/embed", "ollama_embed", embeddings::ollamaEmbed)
+                .add("POST", "/api/embeddings", "ollama_embeddings", embeddings::ollamaEmbeddings)
                 .add("GET", "/api/tags", "ollama_tags", ollama::tags)
                 .add("POST", "/api/show", "ollama_show", ollama::show)
                 .add("GET", "/api/ps", "ollama_ps", ollama::ps)

@@ -95,6 +95,9 @@ final class InferenceEndpoint {
      * the id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
      */
     private void recordAccepted(Job job, InferenceRequest request, String owner) {
+        if (request.kind() == JobKind.EMBEDDING) {
+            return; // GET /v1/jobs/{id} renders chat and completion answers only, so it is not told of embedding jobs
+        }
         String endpoint = request.kind() == JobKind.CHAT ? "/v1/chat/completions" : "/v1/completions";
         JobAccepted accepted = new JobAccepted(endpoint, job.model(), request.cacheName(), null, job.createdAt(),
                 job.deadline(), owner);

@@ -81,7 +81,7 @@ final class OllamaEndpoints {
             }
             String model = served(name);
             long live = services.fleet().live(model, System.currentTimeMillis()).size();
-            HttpResponses.json(call.response(), call.callback(), 200, OllamaModels.show(model, live, false, started));
+            HttpResponses.json(call.response(), call.callback(), 200, OllamaModels.show(model, live, true, started));
         });
     }
 
