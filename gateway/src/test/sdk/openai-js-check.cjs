@@ -49,6 +49,16 @@ async function main() {
     return true;
   });
 
+  // embeddings.create asks for base64 by default and decodes it to floats
+  const embedded = await client.embeddings.create({ model: 'test-model', input: ['first', 'second'] });
+  assert.equal(embedded.object, 'list');
+  assert.equal(embedded.data.length, 2);
+  assert.deepEqual(Array.from(embedded.data[0].embedding).map((v) => Math.round(v * 1e6) / 1e6), [0.6, 0.8]);
+  assert.deepEqual(Array.from(embedded.data[1].embedding), [1, 0]);
+  assert.equal(embedded.usage.prompt_tokens, 7);
+  const floats = await client.embeddings.create({ model: 'test-model', input: 'one', encoding_format: 'float' });
+  assert.deepEqual(floats.data[0].embedding.map((v) => Math.round(v * 1e6) / 1e6), [0.6, 0.8]);
+
   await assert.rejects(client.chat.completions.create({ model: 'nope', messages }), (e) => {
     assert.equal(e.status, 404);
     assert.equal(e.code, 'model_not_found');
