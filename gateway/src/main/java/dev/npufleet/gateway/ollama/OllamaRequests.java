@@ -15,9 +15,10 @@ import java.util.List;
  * model's chat template to {@code prompt} (and {@code system}), so it becomes a chat job; with {@code raw: true} a
  * completion job of the prompt as written.
  *
- * <p>What a board cannot do yet is refused with a 400 that says so, never silently dropped: {@code images},
- * {@code format} (JSON mode, structured outputs), {@code think: true}, {@code tools}, and {@code /api/generate}'s
- * {@code template}, {@code suffix} and {@code context}. {@code keep_alive} is accepted and has no effect: a board
+ * <p>{@code format} ({@code "json"} or a schema) and {@code tools} become the OpenAI body's {@code response_format}
+ * and {@code tools}, so they are honoured or refused exactly as on the OpenAI route. What a board cannot do yet is
+ * refused with a 400 that says so, never silently dropped: {@code images}, {@code think: true}, tool calls in the
+ * history, and {@code /api/generate}'s {@code template}, {@code suffix} and {@code context}. {@code keep_alive} is accepted and has no effect: a board
  * keeps its model loaded for as long as its worker runs. Stateless; any thread.
  */
 public final class OllamaRequests {
@@ -38,7 +39,7 @@ public final class OllamaRequests {
                 messages.add(message(given.get(i), "messages[" + i + "]"));
             }
         }
-        refuseUnsupported(root);
+        mapOrRefuse(root, openAi);
         List<String> ignored = OllamaOptions.map(root.get("options"), openAi);
         String loadOnly = messages.isEmpty() ? loadReason(root) : null;
         return new OllamaRequest(JobKind.CHAT, openAi, model, true, stream(root), loadOnly, ignored);
@@ -62,7 +63,7 @@ public final class OllamaRequests {
             throw ErrorMapping.unsupported("context", "'context' is not supported: send the conversation to "
                     + "/api/chat instead.").toException();
         }
-        refuseUnsupported(root);
+        mapOrRefuse(root, openAi);
         List<String> ignored = OllamaOptions.map(root.get("options"), openAi);
         boolean empty = (prompt == null || prompt.isEmpty()) && (system == null || system.isEmpty());
         if (raw && system != null && !system.isEmpty()) {
@@ -119,14 +120,23 @@ public final class OllamaRequests {
         return out;
     }
 
-    private static void refuseUnsupported(ObjectNode root) {
+    /**
+     * {@code format} and {@code tools} become the OpenAI body's {@code response_format} and {@code tools}, so the OpenAI
+     * route's rules decide them (today: refused, as there); {@code think} is refused here until the route takes it.
+     */
+    private static void mapOrRefuse(ObjectNode root, ObjectNode openAi) {
         if (root.has("images") && !root.get("images").isNull() && !root.get("images").isEmpty()) {
             throw ErrorMapping.unsupported("images", "Images are not supported: the boards run text models.")
                     .toException();
         }
         JsonNode format = root.get("format");
-        if (format != null && !format.isNull() && !(format.isTextual() && format.textValue().isEmpty())) {
-            throw ErrorMapping.unsupported("format", "'format' (JSON mode, structured outputs) is not supported yet.")
+        if (format != null && format.isTextual() && format.textValue().equals("json")) {
+            openAi.putObject("response_format").put("type", "json_object");
+        } else if (format != null && format.isObject()) {
+            ObjectNode schema = openAi.putObject("response_format").put("type", "json_schema").putObject("json_schema");
+            schema.put("name", "ollama_format").set("schema", format);
+        } else if (format != null && !format.isNull() && !(format.isTextual() && format.textValue().isEmpty())) {
+            throw ErrorMapping.invalidField("format", "'format' must be \"json\" or a JSON schema object.")
                     .toException();
         }
         JsonNode think = root.get("think");
@@ -136,7 +146,7 @@ public final class OllamaRequests {
         }
         JsonNode tools = root.get("tools");
         if (tools != null && !tools.isNull() && !tools.isEmpty()) {
-            throw ErrorMapping.unsupported("tools", "Tool calling is not supported yet.").toException();
+            openAi.set("tools", tools);
         }
     }
 

@@ -201,6 +201,8 @@ class OllamaHttpTest {
             {"/api/chat", "{\"model\":\"nope\"," + user + "}", "404", "nope"},
             {"/api/chat", "{\"model\":\"test-model:q4\"," + user + "}", "404", "test-model:q4"},
             {"/api/chat", "{\"model\":\"test-model\",\"format\":\"json\"," + user + "}", "400", "format"},
+            {"/api/chat", "{\"model\":\"test-model\",\"format\":{\"type\":\"object\"}," + user + "}", "400", "format"},
+            {"/api/chat", "{\"model\":\"test-model\",\"format\":5," + user + "}", "400", "format"},
             {"/api/chat", "{\"model\":\"test-model\",\"think\":true," + user + "}", "400", "Thinking"},
             {"/api/chat", "{\"model\":\"test-model\",\"tools\":[{\"type\":\"function\"}]," + user + "}", "400", "Tool"},
             {"/api/chat", "{\"model\":\"test-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\","
