@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.AnswerShape;
+import dev.npufleet.gateway.api.AsyncJobRequest;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
@@ -95,10 +96,11 @@ final class InferenceEndpoint {
      * the id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
      */
     private void recordAccepted(Job job, InferenceRequest request, String owner) {
-        if (request.kind() == JobKind.EMBEDDING) {
-            return; // GET /v1/jobs/{id} renders chat and completion answers only, so it is not told of embedding jobs
-        }
-        String endpoint = request.kind() == JobKind.CHAT ? "/v1/chat/completions" : "/v1/completions";
+        String endpoint = switch (request.kind()) {
+            case CHAT -> AsyncJobRequest.CHAT_ENDPOINT;
+            case EMBEDDING -> AsyncJobRequest.EMBEDDINGS_ENDPOINT;
+            default -> AsyncJobRequest.COMPLETIONS_ENDPOINT;
+        };
         JobAccepted accepted = new JobAccepted(endpoint, job.model(), request.cacheName(), null, job.createdAt(),
                 job.deadline(), owner);
         services.bus().publishEvent(Event.accepted(job.id(), accepted)).whenComplete((ok, failure) -> {
