@@ -125,4 +125,17 @@ class ClientsEndToEndIT {
             assertThat(same.get(i).floatValue()).isEqualTo(river.get(i).floatValue());
         }
     }
+
+    @Test
+    void shouldAnswerAnAsynchronousEmbeddingJobByItsId() throws Exception {
+        HttpResponse<String> created = Http.post(fleet.baseUrl() + "/v1/jobs", "{\"endpoint\":\"/v1/embeddings\","
+                + "\"body\":{\"model\":\"" + TestFleet.MODEL + "\",\"input\":[\"a\",\"b\"]}}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String id = Http.json(created.body()).path("id").asText();
+        JsonNode job = Http.json(Http.get(fleet.baseUrl() + "/v1/jobs/" + id + "?wait=30").body());
+        assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.at("/response/object").asText()).isEqualTo("list");
+        assertThat(job.at("/response/data").size()).isEqualTo(2);
+        assertThat(job.at("/response/data/0/embedding").size()).isGreaterThan(8);
+    }
 }
