@@ -15,9 +15,10 @@ import java.util.List;
  * model's chat template to {@code prompt} (and {@code system}), so it becomes a chat job; with {@code raw: true} a
  * completion job of the prompt as written.
  *
- * <p>{@code format} ({@code "json"} or a schema) and {@code tools} become the OpenAI body's {@code response_format}
- * and {@code tools}, so they are honoured or refused exactly as on the OpenAI route. What a board cannot do yet is
- * refused with a 400 that says so, never silently dropped: {@code images}, {@code think: true}, tool calls in the
+ * <p>{@code format} ({@code "json"} or a schema), {@code tools} and {@code think} become the OpenAI body's
+ * {@code response_format}, {@code tools} and thinking switch, so they are honoured or refused exactly as on the OpenAI
+ * route; the answer's reasoning comes back as Ollama's {@code thinking}, its tool calls as {@code tool_calls}. What a
+ * board cannot do yet is refused with a 400 that says so, never silently dropped: {@code images}, tool calls in the
  * history, and {@code /api/generate}'s {@code template}, {@code suffix} and {@code context}. {@code keep_alive} is accepted and has no effect: a board
  * keeps its model loaded for as long as its worker runs. Stateless; any thread.
  */
@@ -121,8 +122,8 @@ public final class OllamaRequests {
     }
 
     /**
-     * {@code format} and {@code tools} become the OpenAI body's {@code response_format} and {@code tools}, so the OpenAI
-     * route's rules decide them (today: refused, as there); {@code think} is refused here until the route takes it.
+     * {@code format}, {@code tools} and {@code think} become the OpenAI body's {@code response_format}, {@code tools} and
+     * {@code chat_template_kwargs.enable_thinking} (or {@code reasoning_effort}), so the OpenAI route's rules decide them.
      */
     private static void mapOrRefuse(ObjectNode root, ObjectNode openAi) {
         if (root.has("images") && !root.get("images").isNull() && !root.get("images").isEmpty()) {
@@ -140,9 +141,13 @@ public final class OllamaRequests {
                     .toException();
         }
         JsonNode think = root.get("think");
-        if (think != null && !think.isNull() && !(think.isBoolean() && !think.booleanValue())) {
-            throw ErrorMapping.unsupported("think", "Thinking is not supported yet; send 'think': false or leave it "
-                    + "out.").toException();
+        if (think != null && think.isBoolean()) {
+            openAi.putObject("chat_template_kwargs").put("enable_thinking", think.booleanValue());
+        } else if (think != null && think.isTextual()) {
+            openAi.put("reasoning_effort", think.textValue()); // "high", "medium", "low", as the OpenAI route takes them
+        } else if (think != null && !think.isNull()) {
+            throw ErrorMapping.invalidField("think", "'think' must be a boolean or \"high\", \"medium\", \"low\".")
+                    .toException();
         }
         JsonNode tools = root.get("tools");
         if (tools != null && !tools.isNull() && !tools.isEmpty()) {

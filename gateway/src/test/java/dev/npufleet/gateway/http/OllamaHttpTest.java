@@ -125,6 +125,28 @@ class OllamaHttpTest {
     }
 
     @Test
+    void shouldMapThinkAndToolsOntoTheJobAndStreamTheReasoningAsThinking() throws Exception {
+        CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/api/chat", """
+                {"model":"test-model","think":true,"messages":[{"role":"user","content":"Weather?"}],
+                 "tools":[{"type":"function","function":{"name":"get_weather","description":"Weather of a city",
+                  "parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}]}""");
+        Job job = harness.bus.nextJob().job();
+        assertThat(job.chatOptions().enableThinking()).isTrue();
+        assertThat(job.chatOptions().tools()).hasSize(1);
+        answer(job, "stop", "<think>hm", "m</think>", "Sunny");
+        List<JsonNode> lines = lines(pending.get(20, TimeUnit.SECONDS).body());
+        StringBuilder thinking = new StringBuilder();
+        StringBuilder content = new StringBuilder();
+        lines.forEach(l -> {
+            thinking.append(l.path("message").path("thinking").asText(""));
+            content.append(l.path("message").path("content").asText(""));
+        });
+        assertThat(thinking).hasToString("hmm");
+        assertThat(content).hasToString("Sunny");
+        assertStatistics(lines.get(lines.size() - 1), "stop");
+    }
+
+    @Test
     void shouldAnswerAGenerateNotStreamedAsOneObjectWithSystemAsTheSystemTurn() throws Exception {
         CompletableFuture<HttpResponse<String>> pending = harness.postAsync("/api/generate", """
                 {"model":"test-model","prompt":"Why?","system":"Answer in one word.","stream":false,
@@ -203,8 +225,7 @@ class OllamaHttpTest {
             {"/api/chat", "{\"model\":\"test-model\",\"format\":\"json\"," + user + "}", "400", "format"},
             {"/api/chat", "{\"model\":\"test-model\",\"format\":{\"type\":\"object\"}," + user + "}", "400", "format"},
             {"/api/chat", "{\"model\":\"test-model\",\"format\":5," + user + "}", "400", "format"},
-            {"/api/chat", "{\"model\":\"test-model\",\"think\":true," + user + "}", "400", "Thinking"},
-            {"/api/chat", "{\"model\":\"test-model\",\"tools\":[{\"type\":\"function\"}]," + user + "}", "400", "Tool"},
+            {"/api/chat", "{\"model\":\"test-model\",\"think\":5," + user + "}", "400", "think"},
             {"/api/chat", "{\"model\":\"test-model\",\"messages\":[{\"role\":\"user\",\"content\":\"x\","
                     + "\"images\":[\"AAAA\"]}]}", "400", "Images"},
             {"/api/chat", "{\"model\":\"test-model\",\"options\":{\"temperature\":\"hot\"}," + user + "}", "400",
