@@ -40,6 +40,24 @@ async function main() {
 
   const models = await client.models.list();
   assert.deepEqual(models.data.map((m) => m.id), ['test-model']);
+  const model = await client.models.retrieve('test-model');
+  assert.equal(model.id, 'test-model');
+  assert.equal(model.object, 'model');
+  await assert.rejects(client.models.retrieve('nope'), (e) => {
+    assert.equal(e.status, 404);
+    assert.equal(e.code, 'model_not_found');
+    return true;
+  });
+
+  // embeddings.create asks for base64 by default and decodes it to floats
+  const embedded = await client.embeddings.create({ model: 'test-model', input: ['first', 'second'] });
+  assert.equal(embedded.object, 'list');
+  assert.equal(embedded.data.length, 2);
+  assert.deepEqual(Array.from(embedded.data[0].embedding).map((v) => Math.round(v * 1e6) / 1e6), [0.6, 0.8]);
+  assert.deepEqual(Array.from(embedded.data[1].embedding), [1, 0]);
+  assert.equal(embedded.usage.prompt_tokens, 7);
+  const floats = await client.embeddings.create({ model: 'test-model', input: 'one', encoding_format: 'float' });
+  assert.deepEqual(floats.data[0].embedding.map((v) => Math.round(v * 1e6) / 1e6), [0.6, 0.8]);
 
   await assert.rejects(client.chat.completions.create({ model: 'nope', messages }), (e) => {
     assert.equal(e.status, 404);
@@ -61,6 +79,9 @@ async function main() {
   const file = await client.files.create({ file: await OpenAI.toFile(Buffer.from(lines), 'requests.jsonl'),
     purpose: 'batch' });
   assert.equal(file.object, 'file');
+  const listed = [];
+  for await (const f of client.files.list({ purpose: 'batch' })) listed.push(f.id);
+  assert.ok(listed.includes(file.id), 'files.list names the upload');
   const batch = await client.batches.create({ input_file_id: file.id, endpoint: '/v1/chat/completions',
     completion_window: '24h' });
   let done = batch;

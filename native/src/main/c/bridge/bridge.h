@@ -35,6 +35,7 @@ npf_status npf_fail(npf_status status, const char *fmt, ...) __attribute__((form
 typedef struct {
     jmethodID on_token;          /* int onToken(byte[], int) */
     jmethodID on_finish;         /* void onFinish(float, int, float, int, float) */
+    jmethodID on_hidden;         /* void onHidden(ByteBuffer, int, int): a last hidden layer, in place */
     jmethodID on_failure;        /* void onFailure(Throwable) */
     jmethodID is_stop_requested; /* boolean isStopRequested() */
 } npf_callback_ids;

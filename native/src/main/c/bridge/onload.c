@@ -30,10 +30,11 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *jvm, void *reserved)
     }
     npf_callback.on_token = (*env)->GetMethodID(env, callback_class, "onToken", "([BI)I");
     npf_callback.on_finish = (*env)->GetMethodID(env, callback_class, "onFinish", "(FIFIF)V");
+    npf_callback.on_hidden = (*env)->GetMethodID(env, callback_class, "onHidden", "(Ljava/nio/ByteBuffer;II)V");
     npf_callback.on_failure = (*env)->GetMethodID(env, callback_class, "onFailure", "(Ljava/lang/Throwable;)V");
     npf_callback.is_stop_requested = (*env)->GetMethodID(env, callback_class, "isStopRequested", "()Z");
     if (npf_callback.on_token == NULL || npf_callback.on_finish == NULL || npf_callback.on_failure == NULL
-        || npf_callback.is_stop_requested == NULL) {
+        || npf_callback.is_stop_requested == NULL || npf_callback.on_hidden == NULL) {
         return JNI_ERR; /* NoSuchMethodError pending: Java and C disagree */
     }
     vm = jvm;

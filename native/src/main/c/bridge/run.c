@@ -15,6 +15,7 @@ typedef struct {
     int max_new_tokens;              /* 1.3.0 only; 0 = the init value */
     RKLLMSamplingParam *sampling;    /* 1.3.0 only; NULL = the init values */
     const char *save_prompt_cache;   /* NULL = don't save */
+    int mode;                        /* RKLLMInferMode: GENERATE or GET_LAST_HIDDEN_LAYER */
 } npf_run_args;
 
 /* The session this thread is calling back for, if any: nativeStop from inside a sink must not call
@@ -44,7 +45,7 @@ static int runtime_run(npf_session *s, const npf_run_args *a)
         RKLLMInput_v130 in;
         NPF_FILL_INPUT(in, a);
         RKLLMInferParam_v130 p = { 0 };
-        p.mode = RKLLM_INFER_GENERATE;
+        p.mode = a->mode;
         p.prompt_cache_params = cache_param;
         p.sampling_params = a->sampling;
         p.keep_history = a->keep_history;
@@ -54,7 +55,7 @@ static int runtime_run(npf_session *s, const npf_run_args *a)
     RKLLMInput_v12x in;
     NPF_FILL_INPUT(in, a);
     RKLLMInferParam_v12x p = { 0 };
-    p.mode = RKLLM_INFER_GENERATE;
+    p.mode = a->mode;
     p.prompt_cache_params = cache_param;
     p.keep_history = a->keep_history;
     return ((rkllm_run_v12x_fn)s->rt.run)(s->llm, &in, &p, s);
@@ -75,8 +76,28 @@ static int check_exception(JNIEnv *env, npf_run *run)
     return 1;
 }
 
+/* A last hidden layer: handed to Java in place (a direct buffer over the runtime's memory, valid during the call). */
+static int deliver_hidden(JNIEnv *env, npf_run *run, const RKLLMResultLastHiddenLayer *hidden)
+{
+    jlong bytes = (jlong)hidden->num_tokens * hidden->embd_size * (jlong)sizeof(float);
+    jobject buffer = (*env)->NewDirectByteBuffer(env, (void *)hidden->hidden_states, bytes);
+    if (buffer == NULL) {
+        check_exception(env, run);
+        return RKLLM_CALLBACK_PAUSE;
+    }
+    (*env)->CallVoidMethod(env, run->callback, npf_callback.on_hidden, buffer, (jint)hidden->embd_size,
+                           (jint)hidden->num_tokens);
+    (*env)->DeleteLocalRef(env, buffer);
+    return check_exception(env, run) ? RKLLM_CALLBACK_PAUSE : RKLLM_CALLBACK_CONTINUE;
+}
+
 static int deliver(JNIEnv *env, npf_run *run, const RKLLMResult *result, LLMCallState state)
 {
+    const RKLLMResultLastHiddenLayer *hidden = &result->last_hidden_layer;
+    if (state == RKLLM_RUN_NORMAL && hidden->hidden_states != NULL && hidden->num_tokens > 0
+        && hidden->embd_size > 0) {
+        return deliver_hidden(env, run, hidden);
+    }
     if (state == RKLLM_RUN_FINISH) {
         const RKLLMPerfStat *perf = &result->perf;
         (*env)->CallVoidMethod(env, run->callback, npf_callback.on_finish, perf->prefill_time_ms,
@@ -213,7 +234,7 @@ static npf_status execute_with_callback(JNIEnv *env, npf_session *s, const npf_r
 }
 
 JNIEXPORT jint JNICALL Java_dev_npufleet_nativebridge_RkllmBridge_nativeRun(
-    JNIEnv *env, jclass cls, jlong handle, jbyteArray prompt, jintArray token_ids, jbyteArray role,
+    JNIEnv *env, jclass cls, jlong handle, jint mode, jbyteArray prompt, jintArray token_ids, jbyteArray role,
     jboolean keep_history, jint max_new_tokens, jboolean has_sampling, jint top_k, jfloat top_p, jfloat temperature,
     jfloat repeat_penalty, jfloat frequency_penalty, jfloat presence_penalty, jbyteArray save_prompt_cache,
     jobject callback)
@@ -223,6 +244,7 @@ JNIEXPORT jint JNICALL Java_dev_npufleet_nativebridge_RkllmBridge_nativeRun(
     RKLLMSamplingParam sampling = { top_k, top_p, temperature, repeat_penalty, frequency_penalty,
                                     presence_penalty, 0, 5.0f, 0.1f };
     npf_run_args a = { 0 };
+    a.mode = mode == RKLLM_INFER_GET_LAST_HIDDEN_LAYER ? RKLLM_INFER_GET_LAST_HIDDEN_LAYER : RKLLM_INFER_GENERATE;
     a.keep_history = keep_history ? 1 : 0;
     a.max_new_tokens = max_new_tokens;
     a.sampling = has_sampling ? &sampling : NULL;

@@ -95,6 +95,7 @@ typedef struct {
     int has_sampling;
     SimSampling sampling;
     int max_new_tokens;  /* > 0 overrides the init value */
+    int hidden_layer;    /* RKLLM_INFER_GET_LAST_HIDDEN_LAYER: the input's final hidden states, no generation */
     void *userdata;
 } SimRequest;
 
@@ -167,6 +168,7 @@ float sim_prior(const SimModel *m, const int32_t *hist, int n, int next);
 float sim_dot(const float *a, const float *b, int n);
 void sim_matmul(float *y, const float *x, const float *w, int rows, int n, int m);
 void sim_forward(SimHandle *h, const int32_t *tokens, int n, int pos0, int want_logits);
+void sim_final_hidden(const SimHandle *h, float *out, int n); /* the last forward's n rows, final-normed */
 
 /* sim_token.c */
 int sim_encode_text(const char *text, int32_t *out, int cap);

@@ -137,10 +137,12 @@ static int make_request(SimHandle *h, const RKLLMInput *in, const RKLLMInferPara
     if (!in) {
         return bad_request(h, "input is NULL");
     }
-    if (p && p->mode != RKLLM_INFER_GENERATE) {
-        sim_set_error(h, "infer mode %d is not supported by the simulator (only GENERATE, 0)", p->mode);
+    if (p && p->mode != RKLLM_INFER_GENERATE && p->mode != RKLLM_INFER_GET_LAST_HIDDEN_LAYER) {
+        sim_set_error(h, "infer mode %d is not supported by the simulator (GENERATE 0, GET_LAST_HIDDEN_LAYER 1)",
+                      p->mode);
         return SIM_FAIL;
     }
+    rq->hidden_layer = p && p->mode == RKLLM_INFER_GET_LAST_HIDDEN_LAYER;
     if (p && p->lora_params && p->lora_params->lora_adapter_name && p->lora_params->lora_adapter_name[0]) {
         return bad_request(h, "LoRA adapters are not supported by the simulator");
     }

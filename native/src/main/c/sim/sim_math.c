@@ -245,3 +245,13 @@ void sim_forward(SimHandle *h, const int32_t *tokens, int n, int pos0, int want_
         sim_matmul(h->logits, h->xn, m->embed, 1, d, (int)m->vocab);
     }
 }
+
+/* The last hidden layer of the last sim_forward's n tokens: each row of x after the final norm (what the
+ * output projection reads), as the runtime's GET_LAST_HIDDEN_LAYER mode hands it out. */
+void sim_final_hidden(const SimHandle *h, float *out, int n)
+{
+    int d = (int)h->model.d_model;
+    for (int t = 0; t < n; t++) {
+        rmsnorm(out + (size_t)t * d, h->x + (size_t)t * d, h->model.final_norm, d);
+    }
+}

@@ -19,6 +19,7 @@ typedef struct {
     RKLLMPerfStat perf;
     char *script;      /* the scripted reply (sim_script.c), emitted byte by byte instead of sampling; or NULL */
     size_t script_at;
+    float *hidden; /* GET_LAST_HIDDEN_LAYER: [n][d_model] of the input, else NULL */
 } Run;
 
 /* Sleeps up to ms (INFINITY: until aborted); returns 1 when the handle is (or becomes) aborted. */
@@ -106,6 +107,9 @@ static int prefill(Run *r, const int32_t *ids, int from, int n)
         }
         int c = n - i < SIM_PREFILL_CHUNK ? n - i : SIM_PREFILL_CHUNK;
         sim_forward(h, ids + i, c, h->n_pos, i + c == n);
+        if (r->hidden) {
+            sim_final_hidden(h, r->hidden + (size_t)i * h->model.d_model, c);
+        }
         memcpy(h->hist + h->n_pos, ids + i, (size_t)c * sizeof(int32_t));
         h->n_pos += c;
         r->perf.prefill_tokens += c;
@@ -193,8 +197,40 @@ static void finish(Run *r)
     emit(r, "", -1, RKLLM_RUN_FINISH);
 }
 
+/* GET_LAST_HIDDEN_LAYER: prefills the whole input (no cache reuse: every token's state is wanted), hands its
+ * final hidden states to one NORMAL callback, then FINISH; nothing is generated. */
+static int run_hidden(Run *r, const int32_t *ids, int n)
+{
+    SimHandle *h = r->h;
+    if (check_fit(h, n) != SIM_OK) {
+        return fail(r);
+    }
+    r->hidden = malloc((size_t)n * h->model.d_model * sizeof(float));
+    if (!r->hidden) {
+        sim_set_error(h, "out of memory for %d hidden states", n);
+        return fail(r);
+    }
+    if (!prefill(r, ids, 0, n)) {
+        RKLLMResult res;
+        memset(&res, 0, sizeof res);
+        res.text = "";
+        res.token_id = -1;
+        res.last_hidden_layer.hidden_states = r->hidden;
+        res.last_hidden_layer.embd_size = (int)h->model.d_model;
+        res.last_hidden_layer.num_tokens = n;
+        h->callback(&res, r->userdata, RKLLM_RUN_NORMAL);
+    }
+    finish(r);
+    free(r->hidden);
+    r->hidden = NULL;
+    return SIM_OK;
+}
+
 static int run_input(Run *r, const int32_t *ids, int n, int n_sys)
 {
+    if (r->rq->hidden_layer) {
+        return run_hidden(r, ids, n);
+    }
     SimHandle *h = r->h;
     /* cache_contract=append: the loaded cache is the start of the context and the whole input follows it. */
     int append = h->n_pos == 0 && h->cache.n_tokens > 0 && r->opts.storage.append;

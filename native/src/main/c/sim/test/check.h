@@ -78,5 +78,6 @@ void check_cache(const char *tiny);
 void check_threads(const char *tiny);
 void check_script(const char *tiny);
 void check_faults(const char *tiny);
+void check_hidden(const char *tiny);
 
 #endif /* NPUFLEET_SIM_CHECK_H */

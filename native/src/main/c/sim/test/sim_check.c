@@ -350,7 +350,8 @@ int main(int argc, char **argv)
         const char *name;
         void (*fn)(const char *);
     } groups[] = {{"faults", check_faults}, {"errors", check_errors}, {"basic", check_basic},
-                  {"cache", check_cache},   {"threads", check_threads}, {"script", check_script}};
+                  {"cache", check_cache},   {"threads", check_threads}, {"script", check_script},
+                  {"hidden", check_hidden}};
     for (size_t i = 0; i < sizeof groups / sizeof groups[0]; i++) {
         int before = failures;
         double t0 = now_ms();

@@ -29,15 +29,31 @@ final class RkllmBridge {
         check(nativeDestroy(handle));
     }
 
+    /** RKLLM's infer modes the bridge runs ({@code RKLLMInferMode}). */
+    enum InferMode {
+        GENERATE(0),
+        GET_LAST_HIDDEN_LAYER(1);
+
+        private final int wire;
+
+        InferMode(int wire) {
+            this.wire = wire;
+        }
+
+        int wire() {
+            return wire;
+        }
+    }
+
     /**
      * Runs synchronously, calling back into {@code callback}.
      *
      * @param sampling per-run sampling, or null for the session's (1.3.0 only; the caller checks)
      */
-    static void run(long handle, RunRequest r, SamplingParams sampling, RunCallback callback) {
+    static void run(long handle, RunRequest r, SamplingParams sampling, RunCallback callback, InferMode mode) {
         boolean hasSampling = sampling != null;
         SamplingParams s = hasSampling ? sampling : SamplingParams.GREEDY;
-        check(nativeRun(handle, r.prompt() == null ? null : utf8(r.prompt()), r.tokenIds(), utf8(r.role()),
+        check(nativeRun(handle, mode.wire(), r.prompt() == null ? null : utf8(r.prompt()), r.tokenIds(), utf8(r.role()),
                 r.keepHistory(), Math.max(0, r.maxNewTokens()), hasSampling, s.topK(), s.topP(), s.temperature(),
                 s.repeatPenalty(), s.frequencyPenalty(), s.presencePenalty(),
                 r.savePromptCache() == null ? null : path(r.savePromptCache()), callback));
@@ -118,7 +134,7 @@ final class RkllmBridge {
 
     private static native int nativeDestroy(long handle);
 
-    private static native int nativeRun(long handle, byte[] prompt, int[] tokenIds, byte[] role, boolean keepHistory,
+    private static native int nativeRun(long handle, int mode, byte[] prompt, int[] tokenIds, byte[] role, boolean keepHistory,
             int maxNewTokens, boolean hasSampling, int topK, float topP, float temperature, float repeatPenalty,
             float frequencyPenalty, float presencePenalty, byte[] savePromptCache, RunCallback callback);
 

@@ -75,15 +75,32 @@ public final class RkllmSession implements AutoCloseable {
      */
     public RunResult run(RunRequest request, TokenSink sink) {
         Objects.requireNonNull(request, "request");
-        SamplingParams sampling = perRunSampling(request);
-        RunCallback callback = new RunCallback(sink);
+        return execute(request, perRunSampling(request), new RunCallback(sink), RkllmBridge.InferMode.GENERATE);
+    }
+
+    /**
+     * Runs the request's input in {@code RKLLM_INFER_GET_LAST_HIDDEN_LAYER} mode: the runtime prefills it and hands
+     * its last hidden layer to {@code sink} (in place, no copy); nothing is generated. For an embedding model, the
+     * states are the input's embedding before pooling ({@link MeanPooling}). Sampling and token limits do not apply.
+     *
+     * @throws RkllmException BUSY, CLOSED, RUN_FAILED (an input longer than the context, or a runtime without the mode)
+     */
+    public RunResult runHiddenLayer(RunRequest request, HiddenStateSink sink) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(sink, "sink");
+        return execute(request, null, new RunCallback((id, text) -> { }, sink),
+                RkllmBridge.InferMode.GET_LAST_HIDDEN_LAYER);
+    }
+
+    private RunResult execute(RunRequest request, SamplingParams sampling, RunCallback callback,
+            RkllmBridge.InferMode mode) {
         long h = acquire(callback);
         try {
             if (request.seed() != null) {
                 RkllmBridge.setSeed(h, request.seed());
             }
             try {
-                RkllmBridge.run(h, request, sampling, callback);
+                RkllmBridge.run(h, request, sampling, callback, mode);
             } catch (RkllmException e) {
                 callback.rethrowFailure();
                 throw e;

@@ -1,9 +1,11 @@
 package dev.npufleet.nativebridge;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
- * One run's end of the native callback: the bridge calls {@link #onToken}, {@link #onFinish} and
+ * One run's end of the native callback: the bridge calls {@link #onToken}, {@link #onHidden}, {@link #onFinish} and
  * {@link #onFailure} (names and signatures are cached in the bridge's {@code JNI_OnLoad}). Owns the run's
  * UTF-8 decoder, the stop request, the sink's failure and the perf stats.
  *
@@ -16,13 +18,20 @@ final class RunCallback {
     static final int PAUSE = 1;
 
     private final TokenSink sink;
+    private final HiddenStateSink hiddenSink;
     private final Utf8StreamDecoder decoder = new Utf8StreamDecoder();
     private volatile RunOutcome stopRequest;
     private volatile Throwable failure;
     private volatile PerfStats perf = PerfStats.NONE;
 
     RunCallback(TokenSink sink) {
+        this(sink, null);
+    }
+
+    /** @param hiddenSink receives a hidden-layer run's states; null for a generation run */
+    RunCallback(TokenSink sink, HiddenStateSink hiddenSink) {
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.hiddenSink = hiddenSink;
     }
 
     /** Asks the run to stop (ABORTED or PAUSED); an abort wins over a pause. Any thread. */
@@ -48,6 +57,21 @@ final class RunCallback {
             failure = t;
         }
         return isStopRequested() ? PAUSE : CONTINUE;
+    }
+
+    /**
+     * Called by the bridge for a result carrying a last hidden layer: {@code states} wraps the runtime's memory
+     * (native byte order), valid only during this call.
+     */
+    void onHidden(ByteBuffer states, int embdSize, int numTokens) {
+        if (isStopRequested() || hiddenSink == null) {
+            return;
+        }
+        try {
+            hiddenSink.onHiddenLayer(states.order(ByteOrder.nativeOrder()).asFloatBuffer(), embdSize, numTokens);
+        } catch (Throwable t) {
+            failure = t;
+        }
     }
 
     /** Called by the bridge at FINISH with the runtime's perf stats. */

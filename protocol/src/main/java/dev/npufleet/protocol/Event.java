@@ -1,5 +1,6 @@
 package dev.npufleet.protocol;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Objects;
  * @param tokens in a {@code CHUNK}: the tokens generated so far in the job, this chunk's included (so
  *     that a worker continuing the answer after a crash knows how much of {@code max_tokens} is spent);
  *     null elsewhere and from workers before this field
+ * @param embeddings in the {@code FINISH} of an {@link JobKind#EMBEDDING} job: one vector per input, in order, each
+ *     base64 of little-endian float32 (as OpenAI's {@code encoding_format: base64}); null elsewhere
  * @param opensThinking in a {@code STARTED}: true when the prompt ends inside an open thinking block (the chat
  *     template wrote {@code <think>}), so the answer's text up to {@code </think>} is reasoning; null otherwise
  */
@@ -37,7 +40,8 @@ public record Event(
         long timestamp,
         JobAccepted accepted,
         Integer tokens,
-        Boolean opensThinking) {
+        Boolean opensThinking,
+        List<String> embeddings) {
 
     public Event {
         Objects.requireNonNull(jobId, "job_id");
@@ -45,13 +49,14 @@ public record Event(
         if (seq < 0) {
             throw new IllegalArgumentException("seq must not be negative");
         }
+        embeddings = embeddings == null ? null : List.copyOf(embeddings);
     }
 
     public Event(int v, String jobId, EventType type, long seq, String worker, int attempt, String text,
             String finishReason, Usage usage, Timings timings, ErrorInfo error, CacheBuild cacheBuild, long timestamp,
             JobAccepted accepted, Integer tokens) {
         this(v, jobId, type, seq, worker, attempt, text, finishReason, usage, timings, error, cacheBuild, timestamp,
-                accepted, tokens, null);
+                accepted, tokens, null, null);
     }
 
     /**
@@ -71,7 +76,7 @@ public record Event(
     /** @param opensThinking the prompt ends inside an open thinking block */
     public static Event started(String jobId, String worker, int attempt, Timings timings, boolean opensThinking) {
         return new Event(Protocol.VERSION, jobId, EventType.STARTED, 0, worker, attempt, null, null, null, timings,
-                null, null, System.currentTimeMillis(), null, null, opensThinking ? Boolean.TRUE : null);
+                null, null, System.currentTimeMillis(), null, null, opensThinking ? Boolean.TRUE : null, null);
     }
 
     /** True for a {@code STARTED} whose prompt opened a thinking block. */
@@ -93,6 +98,14 @@ public record Event(
             Usage usage, Timings timings, CacheBuild cacheBuild) {
         return new Event(Protocol.VERSION, jobId, EventType.FINISH, length, worker, attempt, null, finishReason,
                 usage, timings, null, cacheBuild, System.currentTimeMillis(), null, null);
+    }
+
+    /** The end of an embedding job: its vectors (base64 float32 LE, one per input), usage and timings. */
+    public static Event embedded(String jobId, String worker, int attempt, List<String> embeddings, Usage usage,
+            Timings timings) {
+        Objects.requireNonNull(embeddings, "embeddings");
+        return new Event(Protocol.VERSION, jobId, EventType.FINISH, 0, worker, attempt, null, "stop", usage, timings,
+                null, null, System.currentTimeMillis(), null, null, null, embeddings);
     }
 
     public static Event error(String jobId, String worker, int attempt, ErrorInfo error) {

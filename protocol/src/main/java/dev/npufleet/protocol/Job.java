@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param v protocol version of the producer (see {@link Protocol#VERSION})
  * @param id time-ordered job id (UUIDv7, see {@link JobIds})
- * @param messages for {@link JobKind#CHAT}
+ * @param messages for {@link JobKind#CHAT}; for {@link JobKind#EMBEDDING}, the inputs, one per message
  * @param prompt for {@link JobKind#COMPLETION}
  * @param cache the named cache whose prefix goes in front of the input, or null; a
  *     Kafka-native producer may send only the name, then the worker resolves it from the
@@ -42,6 +42,11 @@ public record Job(
             case CHAT -> {
                 if (messages.isEmpty()) {
                     throw new IllegalArgumentException("a chat job needs messages");
+                }
+            }
+            case EMBEDDING -> {
+                if (messages.isEmpty()) {
+                    throw new IllegalArgumentException("an embedding job needs inputs (messages)");
                 }
             }
             case COMPLETION -> {

@@ -18,6 +18,7 @@ import java.util.Objects;
 public record AsyncJobRequest(String endpoint, InferenceRequest request, Map<String, String> metadata) {
     public static final String CHAT_ENDPOINT = "/v1/chat/completions";
     public static final String COMPLETIONS_ENDPOINT = "/v1/completions";
+    public static final String EMBEDDINGS_ENDPOINT = "/v1/embeddings";
     private static final int MAX_METADATA = 16;
 
     public AsyncJobRequest {
@@ -46,8 +47,10 @@ public record AsyncJobRequest(String endpoint, InferenceRequest request, Map<Str
         return switch (endpoint) {
             case CHAT_ENDPOINT -> JobKind.CHAT;
             case COMPLETIONS_ENDPOINT -> JobKind.COMPLETION;
-            default -> throw ErrorMapping.invalidField(param, "'" + param + "' must be '" + CHAT_ENDPOINT + "' or '"
-                    + COMPLETIONS_ENDPOINT + "', was '" + endpoint + "'.").toException();
+            case EMBEDDINGS_ENDPOINT -> JobKind.EMBEDDING;
+            default -> throw ErrorMapping.invalidField(param, "'" + param + "' must be '" + CHAT_ENDPOINT + "', '"
+                    + COMPLETIONS_ENDPOINT + "' or '" + EMBEDDINGS_ENDPOINT + "', was '" + endpoint + "'.")
+                    .toException();
         };
     }
 
@@ -60,7 +63,7 @@ public record AsyncJobRequest(String endpoint, InferenceRequest request, Map<Str
             String prefix) {
         InferenceRequest request;
         try {
-            request = parser.parse(body, kind);
+            request = kind == JobKind.EMBEDDING ? polledEmbedding(body) : parser.parse(body, kind);
         } catch (ApiException e) {
             ApiError error = e.error();
             String param = error.param() == null ? null : prefix + error.param();
@@ -71,6 +74,19 @@ public record AsyncJobRequest(String endpoint, InferenceRequest request, Map<Str
                     "'stream' must be false: an asynchronous job is polled, not streamed.").toException();
         }
         return request;
+    }
+
+    /**
+     * An embeddings body for a polled job: its answer is rendered from the job's record, which keeps no
+     * {@code encoding_format}, so only {@code float} (the default) is taken.
+     */
+    private static InferenceRequest polledEmbedding(ObjectNode body) {
+        EmbeddingsRequest request = EmbeddingsRequest.parse(body);
+        if (request.base64()) {
+            throw ErrorMapping.unsupported("encoding_format", "'encoding_format' must be 'float' for an asynchronous "
+                    + "job or a batch line.").toException();
+        }
+        return request.job();
     }
 
     /** OpenAI's {@code metadata}: an object of strings; null when not set. */

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
-/** The JSON of {@code GET /v1/fleet} and {@code GET /v1/models}. Stateless; any thread. */
+/** The JSON of {@code GET /v1/fleet}, {@code GET /v1/models} and {@code GET /v1/models/{id}}. Stateless; any thread. */
 public final class FleetJson {
     private FleetJson() {
     }
@@ -86,9 +86,14 @@ public final class FleetJson {
         root.put("object", "list");
         ArrayNode data = root.putArray("data");
         for (String id : models) {
-            data.addObject().put("id", id).put("object", "model").put("created", createdSeconds)
-                    .put("owned_by", "npufleet").put("live_boards", liveBoards.applyAsLong(id));
+            data.add(model(id, liveBoards.applyAsLong(id), createdSeconds));
         }
         return root;
+    }
+
+    /** OpenAI's {@code model} object ({@code GET /v1/models/{id}}), with its live boards. */
+    public static ObjectNode model(String id, long liveBoards, long createdSeconds) {
+        return JsonCodec.mapper().createObjectNode().put("id", id).put("object", "model").put("created", createdSeconds)
+                .put("owned_by", "npufleet").put("live_boards", liveBoards);
     }
 }

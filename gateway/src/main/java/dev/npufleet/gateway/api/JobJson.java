@@ -8,6 +8,7 @@ import dev.npufleet.protocol.ErrorCode;
 import dev.npufleet.protocol.ErrorInfo;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.JobAccepted;
+import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.JsonCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -70,9 +71,14 @@ public final class JobJson {
     /** The body the synchronous endpoint answers for the job's FINISH. */
     public static JsonNode response(JobSnapshot job) {
         JobAccepted accepted = job.accepted();
-        CompletionFormat format = CompletionFormat.of(AsyncJobRequest.kind(accepted.endpoint(), "endpoint"),
-                job.jobId(), accepted.model(), accepted.createdAt(), accepted.cache());
+        JobKind kind = AsyncJobRequest.kind(accepted.endpoint(), "endpoint");
         Event finish = job.terminal();
+        if (kind == JobKind.EMBEDDING) { // a cancelled embedding job has no vectors: no response body
+            return finish.embeddings() == null ? JsonCodec.mapper().nullNode()
+                    : EmbeddingsJson.openAi(accepted.model(), finish, false);
+        }
+        CompletionFormat format = CompletionFormat.of(kind, job.jobId(), accepted.model(), accepted.createdAt(),
+                accepted.cache());
         try {
             if (!format.kind().equals(dev.npufleet.protocol.JobKind.CHAT)) {
                 return JsonCodec.mapper().readTree(format.completion(job.text(), finish.finishReason(), finish.usage()));

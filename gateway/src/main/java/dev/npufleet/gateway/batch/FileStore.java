@@ -1,5 +1,6 @@
 package dev.npufleet.gateway.batch;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,6 +14,9 @@ public interface FileStore {
 
     /** The file, or empty when it never existed or was deleted. */
     CompletableFuture<Optional<StoredFile>> get(String id);
+
+    /** Every stored file (not deleted), without its bytes, in no particular order. */
+    CompletableFuture<List<FileInfo>> list();
 
     /** Deletes the file (a tombstone). */
     CompletableFuture<Void> delete(String id);

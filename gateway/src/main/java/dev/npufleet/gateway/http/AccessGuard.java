@@ -12,7 +12,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 
 /**
- * Who may call what: with API keys on, every route but {@code /health} and {@code /ready} needs
+ * Who may call what: with API keys on, every route but {@code /health}, {@code /ready} and the fleet page's files needs
  * {@code Authorization: Bearer <key>} of a known key (else 401 {@code invalid_api_key}), and admin routes an admin
  * key (else 403); requests that create work are charged to the caller's limits ({@link RateLimits}). The caller is
  * left on the request ({@link #caller}) for endpoints that check ownership. With keys
@@ -22,6 +22,8 @@ final class AccessGuard {
     private static final String ATTRIBUTE = "npufleet.caller";
     private static final Set<String> OPEN = Set.of("/health", "/ready");
     private static final Set<String> ADMIN_ONLY = Set.of("metrics");
+    /** The fleet page's static files: they hold no data; the page asks for a key for the JSON it reads. */
+    private static final Set<String> OPEN_ROUTES = Set.of("ui");
 
     private final Optional<KeyRing> keys;
     private final RateLimiter limiter;
@@ -42,7 +44,7 @@ final class AccessGuard {
             RateLimits.chargeRequest(limiter, request, response, Caller.ANONYMOUS, route);
             return;
         }
-        if (OPEN.contains(path)) {
+        if (OPEN.contains(path) || (route != null && OPEN_ROUTES.contains(route))) {
             request.setAttribute(ATTRIBUTE, Caller.UNAUTHENTICATED);
             return;
         }

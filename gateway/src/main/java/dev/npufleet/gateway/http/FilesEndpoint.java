@@ -4,6 +4,7 @@ import dev.npufleet.gateway.api.ApiException;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.batch.BatchIds;
 import dev.npufleet.gateway.batch.BatchJson;
+import dev.npufleet.gateway.batch.FileListing;
 import dev.npufleet.gateway.batch.StoredFile;
 import dev.npufleet.gateway.tenancy.Caller;
 import dev.npufleet.gateway.tenancy.UploadBudget;
@@ -19,12 +20,14 @@ import org.eclipse.jetty.http.MultiPart;
 import org.eclipse.jetty.http.MultiPartFormData;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * OpenAI's files API for batch input: {@code POST /v1/files} (multipart/form-data: {@code purpose=batch}
- * and {@code file}), {@code GET /v1/files/{id}}, {@code GET /v1/files/{id}/content},
+ * and {@code file}), {@code GET /v1/files} (a listing), {@code GET /v1/files/{id}}, {@code GET /v1/files/{id}/content},
  * {@code DELETE /v1/files/{id}}. Uploads are stored in the files topic; a finished batch's output and
  * error files ({@code file-batch_...-output}, {@code -errors}) are computed from its jobs' events.
  * Request threads only start work; answers are written from the stores' callbacks. Uploads in progress hold at
@@ -131,6 +134,19 @@ final class FilesEndpoint {
             HttpResponses.json(call.response(), call.callback(), 200, BatchJson.file(file.id(), file.content().length,
                     file.createdAt(), file.filename(), file.purpose()));
         });
+    }
+
+    /**
+     * Uploaded files the caller may read (with keys on: its own; an admin key: all), newest first unless
+     * {@code order=asc}; {@code purpose}, {@code limit}, {@code after} as OpenAI's API. A batch's output and error files are not listed: its batch object names them.
+     */
+    void list(HttpCall call) {
+        Fields query = Request.extractQueryParameters(call.request());
+        FileListing listing = FileListing.of(query.getValue("purpose"), query.getValue("limit"),
+                query.getValue("order"), query.getValue("after"));
+        Caller caller = AccessGuard.caller(call);
+        answer(call, services.files().list().thenApply(all -> listing.page(all.stream()
+                .filter(f -> caller.mayRead(f.owner())).toList()))); // another key's files are not listed
     }
 
     void get(HttpCall call) {

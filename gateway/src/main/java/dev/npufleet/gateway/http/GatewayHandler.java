@@ -43,10 +43,15 @@ public final class GatewayHandler extends Handler.Abstract {
         BatchViews batchViews = new BatchViews(services);
         FilesEndpoint files = new FilesEndpoint(services, batchViews);
         BatchEndpoint batches = new BatchEndpoint(services, batchViews);
+        OllamaEndpoints ollama = new OllamaEndpoints(services, chat);
+        UiEndpoint ui = new UiEndpoint();
+        EmbeddingsEndpoint embeddings = new EmbeddingsEndpoint(services, chat);
         this.routes = new Routes()
                 .add("POST", "/v1/chat/completions", "chat_completions", chat::handle)
                 .add("POST", "/v1/completions", "completions", completions::handle)
+                .add("POST", "/v1/embeddings", "embeddings", embeddings::openAi)
                 .add("GET", "/v1/models", "models", info::models)
+                .add("GET", "/v1/models/{id}", "model_get", info::model)
                 .add("GET", "/v1/fleet", "fleet", info::fleet)
                 .add("POST", "/v1/cache/{model}", "cache_create", caches::create)
                 .add("GET", "/v1/cache/{model}", "cache_list", caches::list)
@@ -57,6 +62,7 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("GET", "/v1/jobs/{id}/events", "job_events", call -> JobEventStream.open(services, call))
                 .add("POST", "/v1/jobs/{id}/cancel", "job_cancel", jobs::cancel)
                 .add("POST", "/v1/files", "file_upload", files::upload)
+                .add("GET", "/v1/files", "file_list", files::list)
                 .add("GET", "/v1/files/{id}", "file_get", files::get)
                 .add("GET", "/v1/files/{id}/content", "file_content", files::content)
                 .add("DELETE", "/v1/files/{id}", "file_delete", files::delete)
@@ -64,6 +70,23 @@ public final class GatewayHandler extends Handler.Abstract {
                 .add("GET", "/v1/batches", "batch_list", batches::list)
                 .add("GET", "/v1/batches/{id}", "batch_get", batches::get)
                 .add("POST", "/v1/batches/{id}/cancel", "batch_cancel", batches::cancel)
+                .add("POST", "/api/chat", "ollama_chat", ollama::chat)
+                .add("POST", "/api/generate", "ollama_generate", ollama::generate)
+                .add("POST", "/api/embed", "ollama_embed", embeddings::ollamaEmbed)
+                .add("POST", "/api/embeddings", "ollama_embeddings", embeddings::ollamaEmbeddings)
+                .add("GET", "/api/tags", "ollama_tags", ollama::tags)
+                .add("POST", "/api/show", "ollama_show", ollama::show)
+                .add("GET", "/api/ps", "ollama_ps", ollama::ps)
+                .add("GET", "/api/version", "ollama_version", ollama::version)
+                .add("POST", "/api/pull", "ollama_managed", ollama::managed)
+                .add("POST", "/api/push", "ollama_managed", ollama::managed)
+                .add("POST", "/api/create", "ollama_managed", ollama::managed)
+                .add("POST", "/api/copy", "ollama_managed", ollama::managed)
+                .add("DELETE", "/api/delete", "ollama_managed", ollama::managed)
+                .add("GET", "/", "ui", ui::page)
+                .add("GET", "/ui", "ui", ui::page)
+                .add("GET", "/ui/", "ui", ui::page)
+                .add("GET", "/ui/{file}", "ui", ui::asset)
                 .add("GET", "/health", "health", info::health)
                 .add("GET", "/ready", "ready", info::ready)
                 .add("GET", "/metrics", "metrics", info::metrics);

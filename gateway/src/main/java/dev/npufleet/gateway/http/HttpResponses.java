@@ -2,10 +2,12 @@ package dev.npufleet.gateway.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.ollama.OllamaFormat;
 import dev.npufleet.protocol.JsonCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -22,8 +24,13 @@ public final class HttpResponses {
 
     /** Sets the status and headers of an SSE stream (the one place they are written). Commits nothing yet. */
     public static void startEventStream(Response response) {
+        startStream(response, EVENT_STREAM);
+    }
+
+    /** Commits a streamed answer's headers: status 200, {@code contentType} (SSE or NDJSON), no caching or buffering. */
+    public static void startStream(Response response, String contentType) {
         response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, EVENT_STREAM);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         // Tells nginx-style proxies not to buffer the stream.
         response.getHeaders().put("X-Accel-Buffering", "no");
@@ -51,7 +58,10 @@ public final class HttpResponses {
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 
-    /** An OpenAI-shaped error, with the status it maps to. */
+    /**
+     * An error with the status it maps to: OpenAI-shaped, or Ollama's {@code {"error":"..."}} on Ollama's
+     * {@code /api/} paths, so that a client of either API reads every error of its routes (404, 405, 413 included).
+     */
     public static void error(Response response, Callback callback, ApiError error) {
         if (response.isCommitted()) {
             // Too late for a status line: the client has one. Fail, which closes the connection.
@@ -59,6 +69,7 @@ public final class HttpResponses {
                     + error.message()));
             return;
         }
-        json(response, callback, error.status(), error.toBytes());
+        boolean ollama = Request.getPathInContext(response.getRequest()).startsWith("/api/");
+        json(response, callback, error.status(), ollama ? OllamaFormat.error(error.message()) : error.toBytes());
     }
 }

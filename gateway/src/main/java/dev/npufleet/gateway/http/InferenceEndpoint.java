@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.AnswerShape;
+import dev.npufleet.gateway.api.AsyncJobRequest;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
@@ -12,6 +13,7 @@ import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.RoutingKeys;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +42,20 @@ final class InferenceEndpoint {
     }
 
     void handle(HttpCall call) {
-        BodyReader.read(call, services.requests().maxBodyBytes(), body -> submit(call, parser.parse(body, kind)));
+        BodyReader.read(call, services.requests().maxBodyBytes(), body -> {
+            InferenceRequest request = parser.parse(body, kind);
+            submit(call, request, job -> new OpenAiFraming(CompletionFormat.of(request.kind(), job.id(), job.model(),
+                    job.createdAt(), request.cacheName()), request.includeUsage()));
+        });
     }
 
-    private void submit(HttpCall call, InferenceRequest request) {
+    /**
+     * Makes the request's job, routes and publishes it, and answers in the framing made for the job: the one
+     * generation path of every API the gateway speaks (OpenAI's, Ollama's).
+     *
+     * @throws dev.npufleet.gateway.api.ApiException for an unknown model or cache, or while the broker is not ready
+     */
+    void submit(HttpCall call, InferenceRequest request, Function<Job, AnswerFraming> framings) {
         Job job = jobs.job(request, services.requests().timeout());
         RateLimits.chargeTokens(call, request);
         if (!services.eventsReady().getAsBoolean()) {
@@ -54,12 +66,12 @@ final class InferenceEndpoint {
         Admission.check(services, call, job, route);
         routeHeaders(call, job, key, route);
 
-        CompletionFormat format = CompletionFormat.of(kind, job.id(), job.model(), job.createdAt(), request.cacheName());
+        AnswerFraming framing = framings.apply(job);
         JobExchange exchange = request.stream()
                 ? new StreamingExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
-                        call.callback(), format, request.includeUsage(), AnswerShape.of(request))
+                        call.callback(), framing, AnswerShape.of(request))
                 : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
-                        call.callback(), format, AnswerShape.of(request));
+                        call.callback(), framing, AnswerShape.of(request));
         exchange.open(call.request());
         services.bus().publishJob(job, key, route.partition()).whenComplete((ok, failure) -> {
             if (failure != null) {
@@ -74,7 +86,8 @@ final class InferenceEndpoint {
             }
         });
         LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
-                .log("published {} job, stream={}, key={}, route={}", kind, request.stream(), key, route.header());
+                .log("published {} job, stream={}, key={}, route={}", request.kind(), request.stream(), key,
+                        route.header());
     }
 
     /**
@@ -83,7 +96,11 @@ final class InferenceEndpoint {
      * the id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
      */
     private void recordAccepted(Job job, InferenceRequest request, String owner) {
-        String endpoint = kind == JobKind.CHAT ? "/v1/chat/completions" : "/v1/completions";
+        String endpoint = switch (request.kind()) {
+            case CHAT -> AsyncJobRequest.CHAT_ENDPOINT;
+            case EMBEDDING -> AsyncJobRequest.EMBEDDINGS_ENDPOINT;
+            default -> AsyncJobRequest.COMPLETIONS_ENDPOINT;
+        };
         JobAccepted accepted = new JobAccepted(endpoint, job.model(), request.cacheName(), null, job.createdAt(),
                 job.deadline(), owner);
         services.bus().publishEvent(Event.accepted(job.id(), accepted)).whenComplete((ok, failure) -> {

@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.FleetJson;
 import dev.npufleet.gateway.kafka.BrokerStatus;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
@@ -8,7 +9,7 @@ import dev.npufleet.protocol.JsonCodec;
 import java.util.Locale;
 
 /**
- * The read-only endpoints: {@code GET /v1/models}, {@code GET /v1/fleet}, {@code GET /health},
+ * The read-only endpoints: {@code GET /v1/models}, {@code GET /v1/models/{id}}, {@code GET /v1/fleet}, {@code GET /health},
  * {@code GET /metrics}. Any request thread.
  */
 final class InfoEndpoints {
@@ -29,6 +30,16 @@ final class InfoEndpoints {
                 model -> services.fleet().live(model, now).size(), startedSeconds));
     }
 
+    /** One served model; 404 {@code model_not_found} for any other. */
+    void model(HttpCall call) {
+        String id = call.param(0);
+        if (!services.models().serves(id)) {
+            throw ErrorMapping.modelNotFound(id).toException();
+        }
+        HttpResponses.json(call.response(), call.callback(), 200,
+                FleetJson.model(id, services.fleet().live(id, System.currentTimeMillis()).size(), startedSeconds));
+    }
+
     void fleet(HttpCall call) {
         long now = System.currentTimeMillis();
         ObjectNode body = FleetJson.fleet(services.models().models(), services.fleet().all(),
@@ -38,6 +49,8 @@ final class InfoEndpoints {
             // a board's running job belongs to some key: only an admin key sees job ids
             body.path("models").forEach(m -> m.path("boards").forEach(b -> ((ObjectNode) b).remove("current_job")));
         }
+        // this gateway's recent jobs per model, as the boards timed them (the fleet page's "recent" figures)
+        body.path("models").forEach(m -> ((ObjectNode) m).set("recent", metrics.recent().json(m.path("model").asText())));
         HttpResponses.json(call.response(), call.callback(), 200, body);
     }
 

@@ -82,6 +82,7 @@ public abstract class JobExchange implements JobListener {
                 if (event.worker() != null) {
                     worker = event.worker();
                 }
+                services.metrics().recent().finished(model, event.timings(), System.currentTimeMillis());
                 if (cursor.isCut(event.seq())) {
                     cut(event);
                 } else if (end("finished", event)) {

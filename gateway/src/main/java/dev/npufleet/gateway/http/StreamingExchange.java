@@ -3,8 +3,6 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.AnswerShape;
 import dev.npufleet.gateway.api.AnswerSplitter;
 import dev.npufleet.gateway.api.ApiError;
-import dev.npufleet.gateway.api.CompletionFormat;
-import dev.npufleet.gateway.api.SseFrames;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.ToolCall;
 import java.nio.ByteBuffer;
@@ -18,7 +16,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A streamed completion: relays the job's text as OpenAI chunks over SSE. The response is committed
+ * A streamed completion: relays the job's text in its API's framing (OpenAI's SSE chunks, Ollama's NDJSON lines). The response is committed
  * at the first text (or the finish), not before, so that a job failing before its first token
  * still gets a real HTTP status; after that, a failure is an error event then {@code [DONE]}.
  *
@@ -31,11 +29,10 @@ import org.eclipse.jetty.util.Callback;
  * the queueing of frames are guarded by this object's monitor, the writes happen outside it.
  */
 final class StreamingExchange extends JobExchange {
-    private final CompletionFormat format;
+    private final AnswerFraming framing;
     private final AnswerShape shape;
     private AnswerSplitter splitter; // events-consumer thread only
     private int calls; // events-consumer thread only
-    private final boolean includeUsage;
     private final SseWriter writer;
     private volatile boolean opened; // written under this
     private long lastWriteNanos = System.nanoTime(); // guarded by this
@@ -43,25 +40,22 @@ final class StreamingExchange extends JobExchange {
     private final AtomicBoolean counted = new AtomicBoolean();
 
     StreamingExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
-            Callback callback, CompletionFormat format, boolean includeUsage, AnswerShape shape) {
+            Callback callback, AnswerFraming framing, AnswerShape shape) {
         super(services, jobId, model, request, response, callback);
-        this.format = format;
+        this.framing = framing;
         this.shape = shape;
-        this.includeUsage = includeUsage;
         this.writer = new SseWriter(response, callback, this::clientGone, this::closed);
     }
 
     @Override
     protected void text(String fresh, long offset) {
-        List<byte[]> chunks = split(fresh, false);
+        List<ByteBuffer> frames = split(fresh, offset, false);
         synchronized (this) {
             if (isEnded()) {
                 return;
             }
             boolean first = openLocked();
-            for (byte[] chunk : chunks) {
-                writer.enqueue(SseFrames.event(offset, chunk));
-            }
+            frames.forEach(writer::enqueue);
             lastWriteNanos = System.nanoTime();
             if (first) {
                 services.metrics().ttft(model, System.nanoTime() - startNanos);
@@ -71,30 +65,30 @@ final class StreamingExchange extends JobExchange {
         writer.iterate();
     }
 
-    /** The chunks {@code fresh} makes: as it is, or split into reasoning, text and tool calls. */
-    private List<byte[]> split(String fresh, boolean end) {
+    /** The frames {@code fresh} makes: as it is, or split into reasoning, text and tool calls. */
+    private List<ByteBuffer> split(String fresh, long offset, boolean end) {
         if (!shape.split()) {
-            return fresh.isEmpty() ? List.of() : List.of(format.textChunk(fresh));
+            return fresh.isEmpty() ? List.of() : List.of(framing.content(fresh, offset));
         }
         if (splitter == null) {
             splitter = shape.splitter(thinkingOpen(), jobId);
         }
-        List<byte[]> out = new ArrayList<>(2);
+        List<ByteBuffer> out = new ArrayList<>(2);
         AnswerSplitter.Sink sink = new AnswerSplitter.Sink() {
             @Override
             public void reasoning(String text) {
-                out.add(format.reasoningChunk(text));
+                out.add(framing.reasoning(text, offset));
             }
 
             @Override
             public void content(String text) {
-                out.add(format.textChunk(text));
+                out.add(framing.content(text, offset));
             }
 
             @Override
             public void toolCall(int index, ToolCall call) {
                 calls++;
-                out.add(format.toolCallChunk(index, call));
+                out.add(framing.toolCall(index, call, offset));
             }
         };
         if (end) {
@@ -107,20 +101,14 @@ final class StreamingExchange extends JobExchange {
 
     @Override
     protected void finished(Event finish) {
-        List<ByteBuffer> frames = new ArrayList<>(4);
-        for (byte[] chunk : split("", true)) {
-            frames.add(SseFrames.event(delivered(), chunk));
-        }
+        List<ByteBuffer> frames = new ArrayList<>(split("", delivered(), true));
         ApiError missing = shape.missingCall(calls);
         if (missing != null) {
             failed(missing);
             return;
         }
-        frames.add(SseFrames.event(delivered(), format.finishChunk(shape.finishReason(finish.finishReason(), calls))));
-        if (includeUsage) {
-            frames.add(SseFrames.event(delivered(), format.usageChunk(finish.usage())));
-        }
-        frames.add(SseFrames.done());
+        frames.addAll(List.of(framing.finish(finish, shape.finishReason(finish.finishReason(), calls), delivered(),
+                System.nanoTime() - startNanos)));
         synchronized (this) {
             openLocked();
             writer.enqueueLast(frames.toArray(ByteBuffer[]::new));
@@ -137,7 +125,7 @@ final class StreamingExchange extends JobExchange {
         synchronized (this) {
             streaming = opened;
             if (streaming) {
-                writer.enqueueLast(SseFrames.error(error), SseFrames.done());
+                writer.enqueueLast(framing.error(error));
             }
         }
         if (streaming) {
@@ -173,26 +161,24 @@ final class StreamingExchange extends JobExchange {
                 return;
             }
             openLocked();
-            writer.enqueue(SseFrames.comment());
+            writer.enqueue(framing.keepAlive());
             lastWriteNanos = now;
         }
         writer.iterate();
     }
 
-    /** Commits the SSE headers and the role chunk once. @return true the first time */
+    /** Commits the stream's headers and opening frames once. @return true the first time */
     private boolean openLocked() {
         if (opened) {
             return false;
         }
         opened = true;
-        HttpResponses.startEventStream(response);
+        HttpResponses.startStream(response, framing.streamContentType());
         if (worker() != null) {
             response.getHeaders().put(InferenceEndpoint.WORKER_HEADER, worker());
         }
         services.metrics().streamOpened();
-        if (format.kind() == dev.npufleet.protocol.JobKind.CHAT) {
-            writer.enqueue(SseFrames.event(0, format.roleChunk()));
-        }
+        writer.enqueue(framing.opening());
         return true;
     }
 

@@ -3,6 +3,7 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.AnswerShape;
 import dev.npufleet.gateway.api.AnswerSplitter;
 import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.ApiException;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.ToolCall;
@@ -13,13 +14,13 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * A completion that is not streamed: gathers the job's text and answers once, with the whole
- * {@code chat.completion} / {@code text_completion} object. While it waits, a {@link HangupWatch}
+ * A completion that is not streamed: gathers the job's text and answers once, with the whole object of its API's
+ * framing ({@code chat.completion}, {@code text_completion}, Ollama's final object, an embeddings list). While it waits, a {@link HangupWatch}
  * notices a client that goes away (its job is then cancelled, as for a stream). Threads as in
  * {@link JobExchange}; the text is only touched by the events-consumer thread.
  */
 final class UnaryExchange extends JobExchange {
-    private final CompletionFormat format;
+    private final AnswerFraming framing;
     private final AnswerShape shape;
     private final Request request;
     private final StringBuilder content = new StringBuilder();
@@ -45,9 +46,9 @@ final class UnaryExchange extends JobExchange {
     private volatile HangupWatch hangups;
 
     UnaryExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
-            Callback callback, CompletionFormat format, AnswerShape shape) {
+            Callback callback, AnswerFraming framing, AnswerShape shape) {
         super(services, jobId, model, request, response, callback);
-        this.format = format;
+        this.framing = framing;
         this.shape = shape;
         this.request = request;
     }
@@ -97,8 +98,15 @@ final class UnaryExchange extends JobExchange {
             HttpResponses.error(response, callback, missing);
             return;
         }
-        HttpResponses.json(response, callback, 200, format.completion(new CompletionFormat.Answer(content.toString(),
-                reasoning.toString(), calls), shape.finishReason(finish.finishReason(), calls.size()), finish.usage()));
+        byte[] body;
+        try {
+            body = framing.whole(new CompletionFormat.Answer(content.toString(), reasoning.toString(), calls),
+                    shape.finishReason(finish.finishReason(), calls.size()), finish, System.nanoTime() - startNanos);
+        } catch (ApiException e) { // a FINISH the framing cannot answer (an embedding job's without vectors)
+            HttpResponses.error(response, callback, e.error());
+            return;
+        }
+        HttpResponses.json(response, callback, 200, body);
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.npufleet.gateway.kafka;
 
 import dev.npufleet.gateway.batch.BatchIds;
+import dev.npufleet.gateway.batch.FileInfo;
 import dev.npufleet.gateway.batch.FileStore;
 import dev.npufleet.gateway.batch.StoredFile;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -17,7 +21,8 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  * {@link FileStore} over the compacted files topic: key = file id, value = the file's raw bytes
  * (no JSON: a JSONL file would double in escaping), name, purpose, creation time and owner in headers;
  * a tombstone deletes. File ids are time-ordered, so a read seeks to the id's time in the key's
- * partition and reads to the end (the last record of the key wins: a later tombstone hides it).
+ * partition and reads to the end (the last record of the key wins: a later tombstone hides it); a
+ * listing reads every partition from its start.
  * Any thread.
  */
 public final class KafkaFileStore implements FileStore {
@@ -52,6 +57,24 @@ public final class KafkaFileStore implements FileStore {
     public CompletableFuture<Optional<StoredFile>> get(String id) {
         long from = BatchIds.timestampMillis(id);
         return files.read(c -> latest(c, id, from).map(KafkaFileStore::file));
+    }
+
+    @Override
+    public CompletableFuture<List<FileInfo>> list() {
+        return files.read(this::all);
+    }
+
+    /** Every partition from its start; the last record of a key wins, a tombstone removes it. */
+    private List<FileInfo> all(Consumer<String, byte[]> consumer) {
+        Map<String, FileInfo> latest = new HashMap<>();
+        files.readAll(consumer, r -> {
+            if (r.key() != null && r.value() == null) {
+                latest.remove(r.key());
+            } else if (r.key() != null) {
+                latest.put(r.key(), FileInfo.of(file(r)));
+            }
+        });
+        return new ArrayList<>(latest.values());
     }
 
     /** The key's last record, unless that is a tombstone. */

@@ -40,6 +40,7 @@ public final class GatewayMetrics {
     private final Counter duplicatesTrimmed;
     private final Counter gaps;
     private final Counter answersCut;
+    private final RecentJobs recent = new RecentJobs();
 
     public GatewayMetrics() {
         Gauge.builder("gateway.streams.open", openStreams, AtomicInteger::get)
@@ -128,6 +129,11 @@ public final class GatewayMetrics {
 
     public void answerCut() {
         answersCut.increment();
+    }
+
+    /** The last jobs' board timings per model, for the fleet page. */
+    public RecentJobs recent() {
+        return recent;
     }
 
     /** The Prometheus text exposition of every meter. */

@@ -56,7 +56,9 @@ class AsyncJobRequestTest {
 
     @Test
     void shouldRefuseAnUnknownEndpointAMissingBodyAndBadMetadata() {
-        assertThat(error(() -> parse("{\"endpoint\":\"/v1/embeddings\",\"body\":{}}")).param()).isEqualTo("endpoint");
+        assertThat(error(() -> parse("{\"endpoint\":\"/v1/images/generations\",\"body\":{}}")).param())
+                .isEqualTo("endpoint");
+        assertThat(error(() -> parse("{\"endpoint\":\"/v1/embeddings\",\"body\":{}}")).param()).isEqualTo("body.model");
         assertThat(error(() -> parse("{\"endpoint\":\"/v1/completions\"}")).param()).isEqualTo("body");
         assertThat(error(() -> parse("{\"endpoint\":\"/v1/completions\",\"body\":[1]}")).param()).isEqualTo("body");
         assertThat(error(() -> parse("""

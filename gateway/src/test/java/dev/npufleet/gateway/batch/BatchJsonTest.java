@@ -178,7 +178,8 @@ class BatchJsonTest {
     /** The event as if it had happened at {@code timestamp}. */
     private static Event at(Event e, long timestamp) {
         return new Event(e.v(), e.jobId(), e.type(), e.seq(), e.worker(), e.attempt(), e.text(), e.finishReason(),
-                e.usage(), e.timings(), e.error(), e.cacheBuild(), timestamp, e.accepted(), e.tokens());
+                e.usage(), e.timings(), e.error(), e.cacheBuild(), timestamp, e.accepted(), e.tokens(), e.opensThinking(),
+                e.embeddings());
     }
 
     private String[] lines(BatchState state, BatchIds.Kind kind) {

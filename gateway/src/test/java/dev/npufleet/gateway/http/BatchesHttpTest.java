@@ -241,6 +241,42 @@ class BatchesHttpTest {
     }
 
     @Test
+    void shouldRunAnEmbeddingsBatchToItsOutputFile() throws Exception {
+        String lines = "{\"custom_id\":\"e-1\",\"method\":\"POST\",\"url\":\"/v1/embeddings\","
+                + "\"body\":{\"model\":\"test-model\",\"input\":[\"one\",\"two\"]}}\n"
+                + "{\"custom_id\":\"e-2\",\"method\":\"POST\",\"url\":\"/v1/embeddings\","
+                + "\"body\":{\"model\":\"test-model\",\"input\":\"three\"}}\n";
+        String base64Line = "{\"custom_id\":\"e-3\",\"method\":\"POST\",\"url\":\"/v1/embeddings\","
+                + "\"body\":{\"model\":\"test-model\",\"input\":\"x\",\"encoding_format\":\"base64\"}}\n";
+        HttpResponse<String> refused = harness.send("POST", "/v1/batches", "{\"input_file_id\":\"" + uploaded(base64Line)
+                + "\",\"endpoint\":\"/v1/embeddings\",\"completion_window\":\"24h\"}");
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).at("/error/message").asText()).contains("encoding_format");
+
+        HttpResponse<String> created = harness.send("POST", "/v1/batches", "{\"input_file_id\":\"" + uploaded(lines)
+                + "\",\"endpoint\":\"/v1/embeddings\",\"completion_window\":\"24h\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        for (Job job : publishedJobs(2)) {
+            assertThat(job.kind()).isEqualTo(dev.npufleet.protocol.JobKind.EMBEDDING);
+            List<String> vectors = job.messages().stream().map(m -> EmbeddingsHttpTest.base64(0.6f, 0.8f)).toList();
+            harness.publish(Event.embedded(job.id(), Events.BOARD, 1, vectors, Usage.of(3, 0, 0), null));
+        }
+        JsonNode batch = json(harness.get("/v1/batches/" + json(created).path("id").asText()));
+        assertThat(batch.path("status").asText()).isEqualTo("completed");
+        String output = harness.get("/v1/files/" + batch.path("output_file_id").asText() + "/content").body();
+        JsonNode first = output.lines().map(l -> {
+            try {
+                return JsonCodec.mapper().readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).filter(l -> l.path("custom_id").asText().equals("e-1")).findFirst().orElseThrow();
+        assertThat(first.at("/response/body/object").asText()).isEqualTo("list");
+        assertThat(first.at("/response/body/data").size()).isEqualTo(2);
+        assertThat(first.at("/response/body/data/1/embedding").toString()).isEqualTo("[0.6,0.8]");
+    }
+
+    @Test
     void shouldCancelEveryUnfinishedJobOfABatch() throws Exception {
         String batchId = json(createBatch(uploaded(line("a", "x") + line("b", "y")))).path("id").asText();
         List<Job> jobs = publishedJobs(2);

@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.batch.BatchStore;
+import dev.npufleet.gateway.batch.FileInfo;
 import dev.npufleet.gateway.batch.FileStore;
 import dev.npufleet.gateway.batch.StoredFile;
 import dev.npufleet.protocol.BatchRecord;
@@ -27,6 +28,11 @@ final class FakeStores {
         @Override
         public CompletableFuture<Optional<StoredFile>> get(String id) {
             return CompletableFuture.supplyAsync(() -> Optional.ofNullable(files.get(id)));
+        }
+
+        @Override
+        public CompletableFuture<List<FileInfo>> list() {
+            return CompletableFuture.supplyAsync(() -> files.values().stream().map(FileInfo::of).toList());
         }
 
         @Override

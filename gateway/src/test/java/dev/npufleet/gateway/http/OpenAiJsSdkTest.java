@@ -5,18 +5,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.npufleet.protocol.ChatMessage;
 import dev.npufleet.protocol.ErrorCode;
+import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.Usage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The official OpenAI JS SDK against the gateway's HTTP layer (a responder thread plays the worker): chat and
- * completions, streamed and not, models, errors, a batch (files upload, create, poll, output download), the
+ * completions, streamed and not, models, embeddings, errors, a batch (files upload, create, poll, output download), the
  * tool-calling round trip (call, run the tool, send the result, get the answer; streamed and not) and thinking
  * returned as {@code reasoning_content}.
  * Runs where {@code NPUFLEET_OPENAI_JS_DIR} names a folder with {@code node_modules/openai}
@@ -59,6 +62,14 @@ class OpenAiJsSdkTest {
             while (!Thread.currentThread().isInterrupted()) {
                 Job job = harness.bus.jobs.take().job();
                 harness.publish(Events.started(job.id()));
+                if (job.kind() == JobKind.EMBEDDING) { // one vector per input: (0.6, 0.8), then (1, 0)
+                    List<String> vectors = new ArrayList<>();
+                    for (int i = 0; i < job.messages().size(); i++) {
+                        vectors.add(i == 0 ? EmbeddingsHttpTest.base64(0.6f, 0.8f) : EmbeddingsHttpTest.base64(1f, 0f));
+                    }
+                    harness.publish(Event.embedded(job.id(), Events.BOARD, 1, vectors, Usage.of(7, 0, 0), null));
+                    continue;
+                }
                 String scripted = scripted(job);
                 if (scripted != null) {
                     answerInPieces(harness, job, scripted);

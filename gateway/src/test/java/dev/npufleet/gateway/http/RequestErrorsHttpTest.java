@@ -142,10 +142,10 @@ class RequestErrorsHttpTest {
 
     @Test
     void shouldAnswer404ForAnUnknownPath() throws Exception {
-        HttpResponse<String> response = harness.send("POST", "/v1/embeddings", "{}");
+        HttpResponse<String> response = harness.send("POST", "/v1/images/generations", "{}");
 
         assertThat(response.statusCode()).isEqualTo(404);
-        assertThat(error(response).path("message").asText()).isEqualTo("Invalid URL (POST /v1/embeddings)");
+        assertThat(error(response).path("message").asText()).isEqualTo("Invalid URL (POST /v1/images/generations)");
     }
 
     @Test

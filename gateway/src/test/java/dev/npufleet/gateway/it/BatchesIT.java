@@ -160,8 +160,17 @@ class BatchesIT {
         JsonNode described = json(other.get("/v1/files/" + fileId));
         assertThat(described.path("bytes").asInt()).isEqualTo(big.length());
         assertThat(other.get("/v1/files/" + fileId + "/content").body()).isEqualTo(big.toString());
+        assertThat(listed(other)).contains(fileId);
         assertThat(json(gateway.send("DELETE", "/v1/files/" + fileId, null)).path("deleted").asBoolean()).isTrue();
         assertThat(other.get("/v1/files/" + fileId).statusCode()).isEqualTo(404);
+        assertThat(listed(other)).doesNotContain(fileId);
+    }
+
+    /** The ids {@code GET /v1/files} lists, read from the files topic. */
+    private static java.util.List<String> listed(GatewayUnderTest from) throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        json(from.get("/v1/files?purpose=batch")).path("data").forEach(f -> ids.add(f.path("id").asText()));
+        return ids;
     }
 
     @Test

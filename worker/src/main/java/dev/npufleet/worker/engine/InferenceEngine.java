@@ -24,6 +24,18 @@ public interface InferenceEngine extends AutoCloseable {
     EngineResult run(EngineRequest request, TokenListener listener);
 
     /**
+     * Embeds one text (synchronously): the runtime's last-hidden-layer mode, mean-pooled and L2-normalised. The
+     * text is run as written (the worker renders no template around it).
+     *
+     * @throws InferenceException when the text cannot run ({@code invalid_request}: longer than the context) or the
+     *     runtime has no hidden-layer mode ({@code runtime_error})
+     */
+    default EmbeddingResult embed(String text) {
+        throw new InferenceException(dev.npufleet.protocol.ErrorCode.INVALID_REQUEST,
+                "this board's engine cannot compute embeddings");
+    }
+
+    /**
      * Whether a run takes the request's sampling seed, so that a sampled re-run reproduces its text. The
      * simulator does; the vendor runtime has no seed.
      */

@@ -1,6 +1,7 @@
 package dev.npufleet.worker.engine;
 
 import dev.npufleet.nativebridge.AbiVersion;
+import dev.npufleet.nativebridge.MeanPooling;
 import dev.npufleet.nativebridge.NativeStatus;
 import dev.npufleet.nativebridge.PerfStats;
 import dev.npufleet.nativebridge.RkllmException;
@@ -142,6 +143,22 @@ public final class RkllmEngine implements InferenceEngine {
     @Override
     public CacheContract cacheContract() {
         return contract;
+    }
+
+    @Override
+    public EmbeddingResult embed(String text) {
+        float[][] vector = new float[1][];
+        try {
+            RunResult r = session.runHiddenLayer(RunRequest.prompt(text),
+                    (states, embd, tokens) -> vector[0] = MeanPooling.pooled(states, embd, tokens));
+            if (vector[0] == null) {
+                throw new InferenceException(ErrorCode.RUNTIME_ERROR, r.outcome() == RunOutcome.FINISHED
+                        ? "the runtime returned no hidden states" : "the embedding run was stopped");
+            }
+            return new EmbeddingResult(vector[0], r.perf().prefillTokens(), r.perf().prefillTimeMs());
+        } catch (RkllmException e) {
+            throw classify(e);
+        }
     }
 
     @Override

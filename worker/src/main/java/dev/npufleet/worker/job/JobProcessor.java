@@ -95,7 +95,7 @@ public final class JobProcessor {
     private CompletableFuture<RecordOutcome> run(Job job, RecordContext ctx, RunControl control, int attempt,
             PriorAttempt prior, long queueMs) {
         boolean seeded = s.prompting().engine().takesSeed();
-        PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD
+        PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD && job.kind() != JobKind.EMBEDDING
                 && s.limits().rerun().continues(prior, Sampling.of(job.params()), seeded,
                         s.prompting().engine().continuesExactly()) ? prior : PriorAttempt.NONE;
         if (!continued.text().isEmpty()) {
@@ -115,6 +115,9 @@ public final class JobProcessor {
             CacheDefinition cache = resolveCache(job);
             if (job.kind() == JobKind.CACHE_BUILD) {
                 return buildCache(job, cache, chunks);
+            }
+            if (job.kind() == JobKind.EMBEDDING) {
+                return new EmbeddingRun(s, job, control, chunks).run(queueMs);
             }
             return new GenerationRun(s, job, ctx, control, chunks, continued).run(cache, queueMs);
         } catch (PromptCaches.BuildAborted e) {

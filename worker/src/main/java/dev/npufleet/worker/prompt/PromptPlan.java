@@ -41,7 +41,8 @@ public record PromptPlan(String prefix, String full, boolean opensThinking) {
         return switch (job.kind()) {
             case CHAT -> chat(job, cache, prefix, template);
             case COMPLETION -> new PromptPlan(prefix, prefix == null ? job.prompt() : prefix + job.prompt());
-            case CACHE_BUILD -> new PromptPlan(prefix, prefix);
+            // an embedding job embeds each input on its own (EmbeddingRun), without a prompt
+            case CACHE_BUILD, EMBEDDING -> new PromptPlan(prefix, prefix);
         };
     }
 
