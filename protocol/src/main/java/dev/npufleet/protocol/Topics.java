@@ -33,6 +33,15 @@ public record Topics(String prefix) {
         return prefix + "npu.jobs." + ILLEGAL_CHAR.matcher(model).replaceAll("_");
     }
 
+    /**
+     * The background lane of one model's jobs: asynchronous jobs and batch lines. Workers run a record of
+     * {@link #jobs(String)} (the interactive lane) first between jobs and give this lane a bounded share, so a big
+     * batch does not hold up a conversation. Same partition count as the interactive topic.
+     */
+    public String background(String model) {
+        return jobs(model) + ".bg";
+    }
+
     /** Chunks, finishes and errors of every job (key = job id); what gateways consume. */
     public String events() {
         return prefix + "npu.events";

@@ -9,10 +9,15 @@ import java.util.Objects;
  * routing decisions from it.
  *
  * @param partitions the job partitions this worker owns now
- * @param queueDepth jobs waiting in its partitions (consumer lag), plus the one running
+ * @param queueDepth jobs waiting in its partitions of the interactive lane (consumer lag), plus the one running
+ *     (of either lane): what an interactive job sent there waits behind
  * @param capacity relative speed weight of the board (an RK3588 = 1.0)
  * @param heartbeatMs how often the worker publishes; a status older than a few of these is stale
  * @param serving what the board's model accepts (limits, chat template), or null from older workers
+ * @param backgroundPartitions the partitions of the background lane's topic ({@link Topics#background}) this
+ *     worker owns now; empty from older workers
+ * @param backgroundDepth jobs waiting in its partitions of the background lane; 0 from older workers (whose
+ *     {@code queueDepth} counts every job)
  */
 public record WorkerStatus(
         int v,
@@ -32,7 +37,9 @@ public record WorkerStatus(
         long heartbeatMs,
         long startedAt,
         long timestamp,
-        Serving serving) {
+        Serving serving,
+        List<Integer> backgroundPartitions,
+        long backgroundDepth) {
 
     public WorkerStatus {
         Objects.requireNonNull(workerId, "worker_id");
@@ -40,6 +47,16 @@ public record WorkerStatus(
         Objects.requireNonNull(state, "state");
         partitions = partitions == null ? List.of() : List.copyOf(partitions);
         caches = caches == null ? List.of() : List.copyOf(caches);
+        backgroundPartitions = backgroundPartitions == null ? List.of() : List.copyOf(backgroundPartitions);
+    }
+
+    /** A status without background partitions (as workers before the priority lanes publish it). */
+    public WorkerStatus(int v, String workerId, String model, String runtime, String abi, State state,
+            List<Integer> partitions, List<CacheHolding> caches, long queueDepth, String currentJob,
+            double prefillTokensPerSecond, double decodeTokensPerSecond, double capacity, long jobsDone,
+            long heartbeatMs, long startedAt, long timestamp, Serving serving) {
+        this(v, workerId, model, runtime, abi, state, partitions, caches, queueDepth, currentJob, prefillTokensPerSecond,
+                decodeTokensPerSecond, capacity, jobsDone, heartbeatMs, startedAt, timestamp, serving, null, 0);
     }
 
     /** A status without {@link Serving} (as older workers publish it). */
@@ -54,7 +71,8 @@ public record WorkerStatus(
     /** This status with another queue depth (a reader's correction for what it knows happened since). */
     public WorkerStatus withQueueDepth(long depth) {
         return new WorkerStatus(v, workerId, model, runtime, abi, state, partitions, caches, depth, currentJob,
-                prefillTokensPerSecond, decodeTokensPerSecond, capacity, jobsDone, heartbeatMs, startedAt, timestamp, serving);
+                prefillTokensPerSecond, decodeTokensPerSecond, capacity, jobsDone, heartbeatMs, startedAt, timestamp, serving,
+                backgroundPartitions, backgroundDepth);
     }
 
     /** What the worker is doing. */

@@ -27,6 +27,7 @@ import dev.npufleet.worker.kafka.JobLoop;
 import dev.npufleet.worker.kafka.KafkaClients;
 import dev.npufleet.worker.kafka.KafkaEventSink;
 import dev.npufleet.worker.kafka.KafkaJobHistory;
+import dev.npufleet.worker.kafka.LaneArbiter;
 import dev.npufleet.worker.kafka.SideChannelLoop;
 import dev.npufleet.worker.metrics.MetricsServer;
 import dev.npufleet.worker.metrics.WorkerMetrics;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One board's worker: wires the engine, the cache store, the Kafka clients and their threads
- * (job loop, NPU slot, control/caches consumer, status heartbeat, metrics server), and takes them
+ * (a job loop per lane sharing the NPU slot, control/caches consumer, status heartbeat, metrics server), and takes them
  * down in order. {@link #start} and {@link #close} may be called from any thread; close is
  * idempotent and drains the running job first (up to {@code NPUFLEET_DRAIN_TIMEOUT_MS}).
  */
@@ -72,6 +73,8 @@ public final class Worker implements AutoCloseable {
     // State changes a router cares about publish the status early (rate-limited), not only on the heartbeat.
     private final Runnable stateChanged = this::requestStatus;
     private final WorkerStats stats = new WorkerStats(stateChanged);
+    /** The background lane's loop reports its partitions and waiting jobs here; the rest stays in {@link #stats}. */
+    private final WorkerStats backgroundStats = new WorkerStats(stateChanged);
     private final long startedAt = System.currentTimeMillis();
     private final BrokerLink link;
     private InferenceEngine engine;
@@ -79,9 +82,11 @@ public final class Worker implements AutoCloseable {
     private CacheStore store;
     private SlotControl slot;
     private volatile JobLoop loop;
+    private volatile JobLoop backgroundLoop;
     private SideChannelLoop side;
     private volatile StatusPublisher status;
     private Thread loopThread;
+    private Thread backgroundThread;
 
     private Worker(WorkerConfig config) {
         this.config = config;
@@ -134,20 +139,38 @@ public final class Worker implements AutoCloseable {
         resources.push(topicLookup);
         JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics), new ReplyTopics(topicLookup));
         resources.push(() -> executor.close(ABORT_GRACE.toMillis()));
-        loop = new JobLoop(new KafkaConsumer<>(clients.jobConsumer()), executor,
-                new JobLoop.Settings(topics.jobs(id.model()), Duration.ofSeconds(1), config.loop().drainTimeout(),
-                        config.loop().heartbeat(), ABORT_GRACE, CLIENT_CLOSE), stats, metrics);
-        metrics.gauges(() -> queueDepth(), () -> slot.currentJobId() == null ? 0 : 1, store::totalBytes);
+        startLoops(topics, executor, metrics);
+        metrics.gauges(() -> queueDepth() + backgroundStats.waiting(), () -> slot.currentJobId() == null ? 0 : 1,
+                store::totalBytes);
         metrics.brokerGauge(() -> link.isUp() ? 1 : 0);
         startStatus(topics, sink, registry);
         if (side.failure() != null) {
             throw new IllegalStateException("the control/caches consumer failed during start-up", side.failure());
         }
         loopThread = new Thread(this::runLoop, "npu-jobs-" + id.workerId());
+        backgroundThread = new Thread(this::runBackgroundLoop, "npu-bg-" + id.workerId());
+        backgroundThread.start();
         loopThread.start();
         LOG.atInfo().addKeyValue("board", id.workerId()).addKeyValue("model", id.model())
-                .log("Worker started: runtime {} (ABI {}), jobs from {}", engine.identity().runtime(),
-                        engine.identity().abi(), topics.jobs(id.model()));
+                .log("Worker started: runtime {} (ABI {}), jobs from {} (interactive) and {} (background, 1 in {})",
+                        engine.identity().runtime(), engine.identity().abi(), topics.jobs(id.model()),
+                        topics.background(id.model()), config.jobs().backgroundShare() + 1);
+    }
+
+    /** A loop per lane, each with its own consumer and thread, sharing the one slot through the arbiter. */
+    private void startLoops(Topics topics, JobExecutor executor, WorkerMetrics metrics) {
+        LaneArbiter arbiter = new LaneArbiter(config.jobs().backgroundShare());
+        KafkaConsumer<String, byte[]> interactive = new KafkaConsumer<>(clients.jobConsumer());
+        KafkaConsumer<String, byte[]> background = new KafkaConsumer<>(clients.backgroundConsumer());
+        loop = new JobLoop(interactive, executor, loopSettings(topics.jobs(id.model())), stats, metrics,
+                arbiter.gate(LaneArbiter.Lane.INTERACTIVE, interactive::wakeup));
+        backgroundLoop = new JobLoop(background, executor, loopSettings(topics.background(id.model())),
+                backgroundStats, metrics, arbiter.gate(LaneArbiter.Lane.BACKGROUND, background::wakeup));
+    }
+
+    private JobLoop.Settings loopSettings(String topic) {
+        return new JobLoop.Settings(topic, Duration.ofSeconds(1), config.loop().drainTimeout(),
+                config.loop().heartbeat(), ABORT_GRACE, CLIENT_CLOSE);
     }
 
     /** The cache store, and its time-to-live sweep on the heartbeat's cadence. */
@@ -219,10 +242,28 @@ public final class Worker implements AutoCloseable {
         try {
             loop.run();
         } finally {
+            stopBackgroundLoop();
             closeResources();
             terminated.countDown();
             LOG.atInfo().addKeyValue("board", id.workerId()).log("Worker stopped{}",
                     failure() == null ? "" : " after a failure: " + failure());
+        }
+    }
+
+    /** The background lane's thread: when its loop ends by itself (a failure), the worker stops. */
+    private void runBackgroundLoop() {
+        backgroundLoop.run();
+        loop.requestClose();
+    }
+
+    private void stopBackgroundLoop() {
+        backgroundLoop.requestClose();
+        try {
+            if (!backgroundLoop.awaitClosed(config.loop().drainTimeout().plus(ABORT_GRACE).plus(CLIENT_CLOSE))) {
+                LOG.atWarn().log("The background lane's loop did not close in time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -243,7 +284,8 @@ public final class Worker implements AutoCloseable {
     public WorkerStatus status() {
         JobLoop.State loopState = loop.state();
         String current = slot.currentJobId();
-        WorkerStatus.State state = loopState != JobLoop.State.RUNNING ? WorkerStatus.State.DRAINING
+        WorkerStatus.State state = loopState != JobLoop.State.RUNNING || backgroundLoop.state() != JobLoop.State.RUNNING
+                ? WorkerStatus.State.DRAINING
                 : current != null ? WorkerStatus.State.BUSY : WorkerStatus.State.IDLE;
         List<WorkerStatus.CacheHolding> caches = store.entries().stream()
                 .map(m -> new WorkerStatus.CacheHolding(m.name(), m.revision(), m.sizeBytes(), m.hits(), m.lastUsedAt()))
@@ -253,7 +295,7 @@ public final class Worker implements AutoCloseable {
                 stats.prefillTokensPerSecond(), stats.decodeTokensPerSecond(), id.capacity(), stats.jobsDone(),
                 config.loop().heartbeat().toMillis(), startedAt, System.currentTimeMillis(),
                 new WorkerStatus.Serving(engine.maxContext(), config.runtime().maxNewTokens(), engine.maxBytesPerToken(),
-                        template.id()));
+                        template.id()), backgroundStats.partitions(), backgroundStats.waiting());
     }
 
     private void requestStatus() {
@@ -263,12 +305,14 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** What an interactive job sent here waits behind: its lane's queue and the running job (of either lane). */
     private long queueDepth() {
         return stats.waiting() + (slot.currentJobId() == null ? 0 : 1);
     }
 
     private boolean healthy() {
-        return loop.state() == JobLoop.State.RUNNING && side.failure() == null;
+        return loop.state() == JobLoop.State.RUNNING && backgroundLoop.state() == JobLoop.State.RUNNING
+                && side.failure() == null;
     }
 
     public String workerId() {
@@ -288,6 +332,7 @@ public final class Worker implements AutoCloseable {
     /** Why the worker stopped by itself (a lost NPU, a Kafka failure), or null. */
     public Throwable failure() {
         Throwable f = loop == null ? null : loop.failure();
+        f = f != null || backgroundLoop == null ? f : backgroundLoop.failure();
         return f != null ? f : side == null ? null : side.failure();
     }
 
@@ -295,6 +340,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() {
         if (loop != null) {
+            backgroundLoop.requestClose(); // both lanes drain at once
             loop.requestClose();
             requestStatus(); // DRAINING: routers stop sending here at once
         }

@@ -56,6 +56,7 @@ public final class FleetJson {
         ArrayNode partitions = b.putArray("partitions");
         s.partitions().forEach(partitions::add);
         b.put("queue_depth", s.queueDepth());
+        b.put("background_depth", s.backgroundDepth());
         b.put("current_job", s.currentJob());
         b.put("prefill_tokens_per_second", s.prefillTokensPerSecond());
         b.put("decode_tokens_per_second", s.decodeTokensPerSecond());

@@ -1,10 +1,12 @@
 package dev.npufleet.gateway.http;
 
+import dev.npufleet.gateway.routing.BackgroundLane;
 import dev.npufleet.gateway.routing.RouteDecision;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.RoutingKeys;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +34,13 @@ final class AsyncJobSubmitter {
 
     Submitted submit(Job job, JobAccepted accepted) {
         String key = RoutingKeys.forJob(job);
-        RouteDecision route = services.router().route(job, key);
+        RouteDecision route = services.router().routeBackground(job, key);
         AsyncJobFeedback feedback = AsyncJobFeedback.watch(services.exchanges(), job.id(), job.deadline());
         CompletableFuture<Void> done = new CompletableFuture<>();
-        services.bus().publishJob(job, key, route.partition())
+        // the background lane: interactive requests on the boards go first (docs/RELIABILITY.md, priority lanes)
+        OptionalInt partition = BackgroundLane.partition(route,
+                services.fleet().live(job.model(), System.currentTimeMillis()), key);
+        services.bus().publishBackgroundJob(job, key, partition)
                 // leave the producer's I/O thread before sending again: send() may wait for metadata
                 .thenComposeAsync(ok -> services.bus().publishEvent(Event.accepted(job.id(), accepted))
                         .whenComplete((ack, failure) -> {

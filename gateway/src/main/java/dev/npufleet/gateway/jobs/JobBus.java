@@ -22,6 +22,17 @@ public interface JobBus extends Canceller {
     CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition);
 
     /**
+     * Publishes an asynchronous job or a batch line to the model's background lane
+     * ({@link dev.npufleet.protocol.Topics#background}), which workers serve after the interactive lane, with a
+     * bounded share. A bus without lanes publishes it as {@link #publishJob} does.
+     *
+     * @param partition a partition of the background topic a router chose, or empty for the key hash
+     */
+    default CompletableFuture<Void> publishBackgroundJob(Job job, String key, OptionalInt partition) {
+        return publishJob(job, key, partition);
+    }
+
+    /**
      * Publishes an event the gateway itself writes (an asynchronous job's ACCEPTED) to the events topic, keyed by
      * the job id with Kafka's default partitioner, like the workers' events, so that it lands in the job's partition.
      *

@@ -61,7 +61,15 @@ public final class KafkaBus implements JobBus, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition) {
-        String topic = topics.jobs(job.model());
+        return publish(topics.jobs(job.model()), job, key, partition);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishBackgroundJob(Job job, String key, OptionalInt partition) {
+        return publish(topics.background(job.model()), job, key, partition);
+    }
+
+    private CompletableFuture<Void> publish(String topic, Job job, String key, OptionalInt partition) {
         Integer p = null;
         if (partition.isPresent()) {
             try {

@@ -8,9 +8,12 @@ import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.WorkerStatus;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The gateway's {@link Router}: gathers what a policy needs (the model's statuses from the {@link FleetView}, this
  * gateway's jobs in flight per board, holders in waiting, the typical job), runs the configured policy, counts the
- * decision, and remembers where it sent the job until the job ends.
+ * decision, and remembers where it sent the job until the job ends. Background jobs (asynchronous, batch lines) are
+ * remembered apart: an interactive job's estimate counts only what it waits behind on a board (the interactive lane's
+ * queue and the running job), a background job's counts both lanes.
  *
  * <p>Thread-safe: decisions and feedback are serialized on this object. That is what keeps a burst from herding:
  * each decision sees the jobs the previous ones placed. Each critical section is a few microseconds of arithmetic
@@ -37,6 +42,7 @@ public final class FleetRouter implements Router {
     private final RoundRobinPolicy roundRobin;
     private final long holderGraceMs;
     private final InFlightJobs inFlight = new InFlightJobs();
+    private final InFlightJobs backgroundInFlight = new InFlightJobs();
     private final PendingHolders pending = new PendingHolders();
     private final RecentEnds ends = new RecentEnds();
     private final JobShapes shapes;
@@ -58,12 +64,21 @@ public final class FleetRouter implements Router {
 
     @Override
     public synchronized RouteDecision route(Job job, String routingKey) {
+        return route(job, routingKey, false);
+    }
+
+    @Override
+    public synchronized RouteDecision routeBackground(Job job, String routingKey) {
+        return route(job, routingKey, true);
+    }
+
+    private RouteDecision route(Job job, String routingKey, boolean background) {
         RouteDecision decision;
         try {
             long now = clock.getAsLong();
             JobFootprint footprint = JobFootprint.of(job, routingKey);
-            decision = decide(footprint, now);
-            remember(job, footprint, decision, now);
+            decision = decide(footprint, now, background);
+            remember(job, footprint, decision, now, background ? backgroundInFlight : inFlight);
         } catch (RuntimeException e) {
             // routing is an optimisation: the key hash still gets the job served
             LOG.atWarn().addKeyValue("jobId", job.id()).setCause(e).log("routing failed; leaving it to the key hash");
@@ -77,14 +92,14 @@ public final class FleetRouter implements Router {
         return decision;
     }
 
-    private RouteDecision decide(JobFootprint job, long now) {
+    private RouteDecision decide(JobFootprint job, long now, boolean background) {
         return switch (settings.policy()) {
             case HASH -> RouteDecision.keyHash(RoutingPolicy.HASH, RouteReason.KEY_HASH);
             case ROUND_ROBIN -> roundRobin.decide(RouteRequest.of(job, shapes.charsPerToken(job.model())),
-                    FleetSnapshot.of(statuses(job.model())), now);
+                    FleetSnapshot.of(statuses(job.model(), background)), now);
             case CACHE_AWARE -> {
                 RouteRequest request = RouteRequest.of(job, shapes.charsPerToken(job.model()));
-                FleetSnapshot snapshot = snapshot(job, now);
+                FleetSnapshot snapshot = snapshot(job, now, background);
                 if (LOG.isDebugEnabled()) {
                     LOG.atDebug().log("estimates for key {}: {}; in flight from here {}", job.routingKey(),
                             cacheAware.estimates(request, snapshot, now), snapshot.inFlight());
@@ -94,27 +109,35 @@ public final class FleetRouter implements Router {
         };
     }
 
-    private FleetSnapshot snapshot(JobFootprint job, long now) {
-        List<WorkerStatus> statuses = statuses(job.model());
+    private FleetSnapshot snapshot(JobFootprint job, long now, boolean background) {
+        List<WorkerStatus> statuses = statuses(job.model(), background);
         Set<String> holders = job.namesCache()
                 ? pending.boards(job.model(), job.cacheName(), job.cacheRevision(), now, statuses) : Set.of();
-        return new FleetSnapshot(statuses, inFlight.counts(job.model(), now), holders, shapes.typical(job.model()));
+        Map<String, Integer> counts = new HashMap<>(inFlight.counts(job.model(), now));
+        if (background) {
+            backgroundInFlight.counts(job.model(), now).forEach((board, n) -> counts.merge(board, n, Integer::sum));
+        }
+        return new FleetSnapshot(statuses, counts, holders, shapes.typical(job.model()));
     }
 
-    /** The model's statuses, each less the jobs it still counts that this gateway saw end on its board. */
-    private List<WorkerStatus> statuses(String model) {
+    /**
+     * The model's statuses, each less the jobs it still counts that this gateway saw end on its board; for a
+     * background job, with the board's background queue added (it waits behind both lanes).
+     */
+    private List<WorkerStatus> statuses(String model, boolean background) {
         return fleet.all().stream().filter(s -> s.model().equals(model)).map(s -> {
             int endedSince = s.queueDepth() > 0 ? ends.stillCounted(s) : 0;
-            return endedSince == 0 ? s : s.withQueueDepth(Math.max(0, s.queueDepth() - endedSince));
+            long depth = Math.max(0, s.queueDepth() - endedSince) + (background ? s.backgroundDepth() : 0);
+            return depth == s.queueDepth() ? s : s.withQueueDepth(depth);
         }).toList();
     }
 
-    private void remember(Job job, JobFootprint footprint, RouteDecision decision, long now) {
+    private void remember(Job job, JobFootprint footprint, RouteDecision decision, long now, InFlightJobs tracked) {
         if (decision.board() == null) {
             return;
         }
         long expiresAt = job.deadline() > 0 ? job.deadline() : now + NO_DEADLINE_MS;
-        inFlight.sent(job.id(), new InFlightJobs.Entry(job.model(), decision.board(), footprint, expiresAt));
+        tracked.sent(job.id(), new InFlightJobs.Entry(job.model(), decision.board(), footprint, expiresAt));
         if (footprint.namesCache()) {
             // the board builds the cache before running the job if it lacks it: the next jobs should meet it there
             pending.expect(job.id(), job.model(), footprint.cacheName(), footprint.cacheRevision(), decision.board(),
@@ -125,12 +148,14 @@ public final class FleetRouter implements Router {
     @Override
     public synchronized void started(String jobId, String worker) {
         inFlight.started(jobId, worker);
+        backgroundInFlight.started(jobId, worker);
         pending.started(jobId, worker);
     }
 
     @Override
     public synchronized void ended(String jobId, Event terminal) {
         InFlightJobs.Entry entry = inFlight.ended(jobId);
+        entry = entry != null ? entry : backgroundInFlight.ended(jobId);
         if (entry == null) {
             return;
         }
@@ -151,12 +176,14 @@ public final class FleetRouter implements Router {
 
     @Override
     public synchronized RoutingView view(long nowMillis) {
-        return new RoutingView(settings.policy(), settings.loadFactor(), inFlight.all(nowMillis),
+        Map<String, Integer> all = new TreeMap<>(inFlight.all(nowMillis));
+        backgroundInFlight.all(nowMillis).forEach((board, n) -> all.merge(board, n, Integer::sum));
+        return new RoutingView(settings.policy(), settings.loadFactor(), all,
                 pending.all(nowMillis, fleet.all()));
     }
 
     /** Jobs tracked as in flight (for tests and gauges). */
     public synchronized int inFlightJobs() {
-        return inFlight.size();
+        return inFlight.size() + backgroundInFlight.size();
     }
 }

@@ -13,6 +13,16 @@ public interface Router extends RoutingFeedback {
     /** @param routingKey the job's record key ({@code RoutingKeys.forJob}), kept whatever the partition */
     RouteDecision route(Job job, String routingKey);
 
+    /**
+     * Routes a background job (asynchronous, or a batch line), which waits behind both lanes' queues on a board and
+     * must not count in interactive jobs' estimates. The decision names a partition of the interactive topic's
+     * board; {@link BackgroundLane} maps it to the background topic. A router without lanes routes it as
+     * {@link #route}.
+     */
+    default RouteDecision routeBackground(Job job, String routingKey) {
+        return route(job, routingKey);
+    }
+
     /** The state behind the decisions, for {@code GET /v1/fleet}. */
     RoutingView view(long nowMillis);
 

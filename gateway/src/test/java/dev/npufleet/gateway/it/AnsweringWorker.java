@@ -10,6 +10,7 @@ import dev.npufleet.protocol.Usage;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,7 +34,8 @@ final class AnsweringWorker implements AutoCloseable {
 
     private AnsweringWorker(String bootstrap, Topics topics, String model) {
         jobs = new KafkaConsumer<>(ScriptedWorker.consumerProps(bootstrap));
-        jobs.assign(ScriptedWorker.partitions(jobs, topics.jobs(model)));
+        jobs.assign(Stream.concat(ScriptedWorker.partitions(jobs, topics.jobs(model)).stream(),
+                ScriptedWorker.partitions(jobs, topics.background(model)).stream()).toList());
         jobs.seekToBeginning(jobs.assignment());
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

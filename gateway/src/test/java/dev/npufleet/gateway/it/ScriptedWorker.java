@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,7 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A test double of another process on the wire: a worker that reads a model's job topic and
+ * A test double of another process on the wire: a worker that reads a model's job topics (both lanes) and
  * publishes the events the test scripts to each job's {@code reply_to}; it also reads the control
  * topic for cancels. Single-threaded: the test thread drives it.
  */
@@ -45,7 +46,8 @@ final class ScriptedWorker implements AutoCloseable {
 
     ScriptedWorker(String bootstrap, Topics topics, String model) {
         jobs = new KafkaConsumer<>(consumerProps(bootstrap));
-        jobs.assign(partitions(jobs, topics.jobs(model)));
+        jobs.assign(Stream.concat(partitions(jobs, topics.jobs(model)).stream(),
+                partitions(jobs, topics.background(model)).stream()).toList());
         jobs.seekToBeginning(jobs.assignment());
         control = new KafkaConsumer<>(consumerProps(bootstrap));
         control.assign(partitions(control, topics.control()));

@@ -247,4 +247,26 @@ class FleetRouterTest {
         assertThat(boards).containsExactly("a", "b", "a");
         assertThat(router.view(NOW).inFlight()).isEqualTo(Map.of("a", 2, "b", 1));
     }
+
+    @Test
+    void backgroundJobsDoNotCountInAnInteractiveJobsEstimateButDoInTheNextBackgroundOnes() {
+        boards(Board.of("a", 0, 1));
+        FleetRouter withoutBatch = router("cache-aware");
+        route(withoutBatch, job(JobKind.COMPLETION, null, "a question"));
+        double reference = route(withoutBatch, job(JobKind.COMPLETION, null, "another question")).estimatedTtftMs();
+        FleetRouter router = router("cache-aware");
+        route(router, job(JobKind.COMPLETION, null, "a question"));
+
+        for (int i = 0; i < 50; i++) {
+            router.routeBackground(job(JobKind.COMPLETION, null, "line " + i), "k" + i);
+        }
+        double interactive = route(router, job(JobKind.COMPLETION, null, "another question")).estimatedTtftMs();
+        double background = router.routeBackground(job(JobKind.COMPLETION, null, "line 50"), "k50").estimatedTtftMs();
+
+        // the interactive job waits behind the interactive job in flight, not behind the 50 batch lines
+        assertThat(interactive).isEqualTo(reference);
+        assertThat(background).isGreaterThan(interactive * 10);
+        assertThat(router.inFlightJobs()).isEqualTo(53);
+        assertThat(router.view(NOW).inFlight()).containsEntry("a", 53);
+    }
 }

@@ -51,6 +51,8 @@ public record TopicSetup(Topics topics, int jobPartitions, int eventPartitions, 
         for (String model : models) {
             list.add(topic(topics.jobs(model), jobPartitions, Map.of(
                     TopicConfig.RETENTION_MS_CONFIG, Long.toString(jobRetention.toMillis()))));
+            list.add(topic(topics.background(model), jobPartitions, Map.of(
+                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(jobRetention.toMillis()))));
         }
         list.add(topic(topics.events(), eventPartitions, Map.of(
                 TopicConfig.RETENTION_MS_CONFIG, Long.toString(eventRetention.toMillis()))));

@@ -12,10 +12,12 @@ import java.util.Objects;
 
 /**
  * How a worker treats jobs beyond running them: the jobs topic's partitions it creates, how many
- * crashes a job may cause, how a half-answered job is run again, and how far back cancels are read.
+ * crashes a job may cause, how a half-answered job is run again, how far back cancels are read, and the
+ * background lane's share of the NPU.
  * Immutable; any thread.
  */
-public record JobsConfig(int partitions, int maxAttempts, RerunMode rerun, Duration cancelLookback) {
+public record JobsConfig(int partitions, int maxAttempts, RerunMode rerun, Duration cancelLookback,
+        int backgroundShare) {
 
     public static final Setting PARTITIONS = Setting.of("NPUFLEET_JOB_PARTITIONS", "16",
             "partitions of job topics it creates (most boards per model)");
@@ -30,20 +32,27 @@ public record JobsConfig(int partitions, int maxAttempts, RerunMode rerun, Durat
             "`86400000` (24 h)", "at start a worker reads the cancels of this long ago, so a job cancelled while "
                     + "no worker ran (an asynchronous job, a batch) is skipped; `0`: only cancels sent after start");
 
+    public static final Setting BACKGROUND_SHARE = Setting.of("NPUFLEET_BACKGROUND_SHARE", "4",
+            "interactive jobs run first; after this many in a row while an asynchronous job or batch line waits, "
+                    + "that one goes next (so the background lane gets at least 1 in this + 1 jobs)");
+
     public JobsConfig {
         positive(PARTITIONS, partitions);
         positive(MAX_ATTEMPTS, maxAttempts);
         Objects.requireNonNull(rerun, "rerun");
         Objects.requireNonNull(cancelLookback, "cancelLookback");
+        positive(BACKGROUND_SHARE, backgroundShare);
     }
 
     public static JobsConfig read(EnvReader env) {
         return new JobsConfig(env.positiveInteger(PARTITIONS), env.positiveInteger(MAX_ATTEMPTS),
-                env.parsed(RERUN, RerunMode::parse), env.duration(CANCEL_LOOKBACK));
+                env.parsed(RERUN, RerunMode::parse), env.duration(CANCEL_LOOKBACK),
+                env.positiveInteger(BACKGROUND_SHARE));
     }
 
     public void describeTo(ConfigValues values) {
         values.add(PARTITIONS, partitions).add(MAX_ATTEMPTS, maxAttempts)
-                .add(RERUN, rerun.name().toLowerCase(Locale.ROOT)).add(CANCEL_LOOKBACK, cancelLookback.toMillis());
+                .add(RERUN, rerun.name().toLowerCase(Locale.ROOT)).add(CANCEL_LOOKBACK, cancelLookback.toMillis())
+                .add(BACKGROUND_SHARE, backgroundShare);
     }
 }

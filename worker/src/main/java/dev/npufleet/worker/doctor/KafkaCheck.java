@@ -34,7 +34,7 @@ final class KafkaCheck {
         try (Admin admin = Admin.create(props)) {
             int brokers = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
             Set<String> names = admin.listTopics().names().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            List<String> missing = List.of(topics.jobs(model), topics.events(), topics.workers(),
+            List<String> missing = List.of(topics.jobs(model), topics.background(model), topics.events(), topics.workers(),
                     topics.caches(), topics.control()).stream().filter(t -> !names.contains(t)).toList();
             String seen = servers + ": " + brokers + " broker(s)";
             if (!missing.isEmpty()) {

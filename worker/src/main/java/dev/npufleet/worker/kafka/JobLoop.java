@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * slot); while it runs, the whole assignment is paused and polling goes on, so the member stays
  * in the group. When the record's last event is acknowledged, offset + 1 is committed and the
  * assignment resumed. A record whose partition is revoked mid-job is aborted and not committed;
- * its next owner runs it again.
+ * its next owner runs it again. With two lanes, a loop per lane shares the slot through its
+ * {@link LaneArbiter.Gate}: a fetched record waits (the assignment paused) until the gate lets it in.
  *
  * <p>Other threads only call {@link #requestClose()} (which sets the state and calls
  * {@code wakeup()}) and read {@link #state()}; the handler's futures call {@code wakeup()} too.
@@ -62,6 +64,7 @@ public final class JobLoop implements Runnable {
     private final WorkerStats stats;
     private final WorkerMetrics metrics;
     private final LagMeter lag;
+    private final LaneArbiter.Gate gate;
     private final AtomicReference<State> state = new AtomicReference<>(State.RUNNING);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Throwable failure;
@@ -76,9 +79,17 @@ public final class JobLoop implements Runnable {
     private long abortDeadline;
     private boolean subscribed;
 
+    /** A loop that has the slot to itself. */
     public JobLoop(Consumer<String, byte[]> consumer, RecordHandler handler, Settings settings, WorkerStats stats,
             WorkerMetrics metrics) {
+        this(consumer, handler, settings, stats, metrics, LaneArbiter.Gate.OPEN);
+    }
+
+    /** A loop of one lane, sharing the slot through {@code gate}. */
+    public JobLoop(Consumer<String, byte[]> consumer, RecordHandler handler, Settings settings, WorkerStats stats,
+            WorkerMetrics metrics, LaneArbiter.Gate gate) {
         this.consumer = consumer;
+        this.gate = gate;
         this.handler = handler;
         this.settings = settings;
         this.stats = stats;
@@ -158,14 +169,18 @@ public final class JobLoop implements Runnable {
         Duration timeout = state.get() == State.DRAINING && settings.pollTimeout().toMillis() > 200
                 ? Duration.ofMillis(200) : settings.pollTimeout();
         try {
-            consumer.poll(timeout).forEach(backlog::add);
+            ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+            records.forEach(backlog::add);
+            if (records.isEmpty() && backlog.isEmpty() && inFlight == null) {
+                gate.idle(); // nothing more in this lane: the other may have the slot
+            }
         } catch (WakeupException e) {
             // a job ended or a close was requested: the next turn handles it
         }
     }
 
     private void startNextIfIdle() {
-        if (inFlight != null || backlog.isEmpty() || state.get() != State.RUNNING) {
+        if (inFlight != null || backlog.isEmpty() || state.get() != State.RUNNING || !gate.tryTake()) {
             return;
         }
         ConsumerRecord<String, byte[]> record = backlog.poll();
@@ -178,7 +193,10 @@ public final class JobLoop implements Runnable {
             done = CompletableFuture.failedFuture(e);
         }
         inFlight = new InFlight(record, done);
-        done.whenComplete((outcome, error) -> consumer.wakeup());
+        done.whenComplete((outcome, error) -> {
+            gate.release();
+            consumer.wakeup();
+        });
     }
 
     private void updatePause() {
@@ -241,6 +259,7 @@ public final class JobLoop implements Runnable {
         if (drainDeadline == 0) {
             drainDeadline = now + settings.drainTimeout().toMillis();
             backlog.clear(); // not started, not committed: the partition's next owner takes them
+            gate.idle();
             LOG.atInfo().log("Draining: {}", inFlight == null ? "no job running" : "waiting for the running job");
         }
         if (inFlight == null) {
@@ -256,6 +275,8 @@ public final class JobLoop implements Runnable {
 
     private void close() {
         state.set(State.CLOSING);
+        backlog.clear();
+        gate.idle();
         try {
             commits.commitPending(null);
             // Leave the group even with static membership, so the partitions move in under a second.

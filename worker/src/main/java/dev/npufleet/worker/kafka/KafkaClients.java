@@ -31,9 +31,27 @@ public record KafkaClients(KafkaSettings kafka, String workerId, String model, L
         return kafka.topicPrefix() + "npufleet.workers." + model.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
+    /** The consumer group of a model's workers for the background lane: the job group's id + {@code .bg}. */
+    public static String backgroundGroupId(KafkaSettings kafka, String model) {
+        return groupId(kafka, model) + ".bg";
+    }
+
+    /** The interactive lane's consumer (the model's job topic). */
     public Map<String, Object> jobConsumer() {
-        Map<String, Object> p = common("jobs");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(kafka, model));
+        return laneConsumer("jobs", groupId(kafka, model));
+    }
+
+    /**
+     * The background lane's consumer: a group of its own, so that each lane's partitions are spread over the boards
+     * independently, and otherwise the same settings as the interactive one.
+     */
+    public Map<String, Object> backgroundConsumer() {
+        return laneConsumer("bg", backgroundGroupId(kafka, model));
+    }
+
+    private Map<String, Object> laneConsumer(String name, String group) {
+        Map<String, Object> p = common(name);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         if (loop.staticMembership()) {
             // A board that restarts within the session timeout gets its partitions back without a rebalance.
             p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, workerId);
