@@ -34,8 +34,8 @@ final class KafkaCheck {
         try (Admin admin = Admin.create(props)) {
             int brokers = admin.describeCluster().nodes().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).size();
             Set<String> names = admin.listTopics().names().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            List<String> missing = List.of(topics.jobs(model), topics.background(model), topics.events(), topics.workers(),
-                    topics.caches(), topics.control()).stream().filter(t -> !names.contains(t)).toList();
+            List<String> missing = List.of(topics.jobs(model), topics.background(model), topics.events(),
+                    topics.workers(), topics.caches(), topics.control()).stream().filter(t -> !names.contains(t)).toList();
             String seen = servers + ": " + brokers + " broker(s)";
             if (!missing.isEmpty()) {
                 return Check.warn(NAME, seen + "; topics not there yet: " + String.join(", ", missing),
