@@ -108,8 +108,11 @@ class AsyncJobsIT {
                     .as("several partitions, so that looking in the wrong one would fail").hasSizeGreaterThan(1);
         }
         String id = submit(gateway, "/v1/chat/completions", CHAT);
-        Job job = worker.nextJob(WAIT).job();
+        ScriptedWorker.Received received = worker.nextJob(WAIT);
+        Job job = received.job();
         assertThat(job.id()).isEqualTo(id);
+        assertThat(received.topic()).as("an async job goes to the background lane")
+                .isEqualTo(gateway.topics().background(GatewayUnderTest.MODEL));
         assertThat(job.deadline() - job.createdAt()).isEqualTo(Duration.ofHours(1).toMillis());
         assertThat(poll(other, id).path("status").asText()).isEqualTo("queued");
 
@@ -121,7 +124,10 @@ class AsyncJobsIT {
         JsonNode doneElsewhere = awaitStatus(other, id, "completed");
 
         CompletableFuture<HttpResponse<String>> sync = gateway.postAsync("/v1/chat/completions", CHAT);
-        Job syncJob = worker.nextJob(WAIT).job();
+        ScriptedWorker.Received syncReceived = worker.nextJob(WAIT);
+        Job syncJob = syncReceived.job();
+        assertThat(syncReceived.topic()).as("a synchronous request goes to the interactive lane")
+                .isEqualTo(gateway.topics().jobs(GatewayUnderTest.MODEL));
         startAnswer(syncJob);
         finishAnswer(syncJob);
         ObjectNode expected = (ObjectNode) json(sync.get(30, TimeUnit.SECONDS));

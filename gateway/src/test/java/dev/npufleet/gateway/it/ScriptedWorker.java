@@ -34,8 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class ScriptedWorker implements AutoCloseable {
     static final String BOARD = "it-board";
 
-    /** A job as it arrived: its record key and value. */
-    record Received(String key, Job job, int partition) {
+    /** A job as it arrived: its record key and value, partition and topic (its lane). */
+    record Received(String key, Job job, int partition, String topic) {
     }
 
     private final KafkaConsumer<String, byte[]> jobs;
@@ -80,7 +80,8 @@ final class ScriptedWorker implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (received.isEmpty() && Instant.now().isBefore(deadline)) {
             for (ConsumerRecord<String, byte[]> r : jobs.poll(Duration.ofMillis(100))) {
-                received.add(new Received(r.key(), JsonCodec.decode(r.value(), Job.class), r.partition()));
+                received.add(new Received(r.key(), JsonCodec.decode(r.value(), Job.class), r.partition(),
+                        r.topic()));
             }
         }
         if (received.isEmpty()) {

@@ -66,6 +66,18 @@ class KafkaBusTest {
     }
 
     @Test
+    void shouldPublishABackgroundJobToItsModelsBackgroundTopic() {
+        Job job = job();
+
+        bus.publishBackgroundJob(job, "key-1", OptionalInt.of(2));
+        bus.publishBackgroundJob(job, "key-2", OptionalInt.empty());
+
+        assertThat(producer.history()).extracting(ProducerRecord::topic)
+                .containsExactly("t.npu.jobs.qwen_0.6b.bg", "t.npu.jobs.qwen_0.6b.bg");
+        assertThat(producer.history()).extracting(ProducerRecord::partition).containsExactly(2, null);
+    }
+
+    @Test
     void shouldLeaveItToTheKeyHashWhenTheTopicLacksTheChosenPartition() {
         Node node = new Node(0, "localhost", 9092);
         String topic = "t.npu.jobs.qwen_0.6b";
