@@ -90,15 +90,16 @@ final class FleetReadiness {
             TopicPartition tp = new TopicPartition(topics.workers(), 0);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            awaitCondition("workers " + expected + " owning job partitions", timeout, childrenAlive, () -> {
+            awaitCondition("workers " + expected + " owning job partitions of both lanes", timeout, childrenAlive, () -> {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.value() == null) {
                         seen.remove(r.key());
                         continue;
                     }
                     WorkerStatus status = JsonCodec.decode(r.value(), WorkerStatus.class);
-                    if (status.partitions() == null || status.partitions().isEmpty()) {
-                        seen.remove(status.workerId()); // its latest status counts: partitions may have moved away
+                    if (status.partitions().isEmpty() || status.backgroundPartitions().isEmpty()) {
+                        // its latest status counts: partitions (of either lane) may have moved away
+                        seen.remove(status.workerId());
                     } else {
                         seen.add(status.workerId());
                     }
