@@ -44,13 +44,18 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("Starting Kafka (embedded, KRaft), a gateway and " + workers + " workers ...");
         // closes itself when this JVM is stopped (Ctrl-C), even while it is starting
-        LocalFleet fleet = LocalFleet.start(new LocalFleet.Options(port, kafkaPort, workers, preset, board, dataDir,
-                Map.of(), DemoScript.workerEnv(dataDir), System.out));
+        LocalFleet fleet = LocalFleet.start(options());
         var boards = fleet.children().stream().map(ChildProcess::name).filter(n -> n.startsWith("board-"))
                 .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
         System.out.println(DemoBanner.text(port, fleet.bootstrapServers(), boards, LocalFleet.MODEL, preset, board,
                 fleet.children()));
         GatewayCommand.awaitQuietly(new CountDownLatch(1)); // until the JVM is stopped
         return 0;
+    }
+
+    /** The demo's fleet: the workers answer the banner's tool-calling and thinking examples from a script. */
+    LocalFleet.Options options() {
+        return new LocalFleet.Options(port, kafkaPort, workers, preset, board, dataDir,
+                DemoScript.workerEnv(dataDir), Map.of(), System.out);
     }
 }
