@@ -24,7 +24,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -87,14 +86,24 @@ class FleetPageIT {
         }
     }
 
+    // The page redraws itself every poll, so an element found in one call may be gone by the next: each read
+    // below is one script run in the page, never a found element read later.
+
+    @SuppressWarnings("unchecked")
     private List<String> boardsShown() {
-        return browser.findElements(By.cssSelector("[data-board]")).stream().map(b -> b.getAttribute("data-board"))
-                .toList();
+        return (List<String>) ((JavascriptExecutor) browser).executeScript(
+                "return Array.from(document.querySelectorAll('[data-board]')).map(e => e.getAttribute('data-board'));");
     }
 
     private String statusShown(String board) {
-        List<WebElement> found = browser.findElements(By.cssSelector("[data-board='" + board + "']"));
-        return found.isEmpty() ? "absent" : found.get(0).getAttribute("data-status");
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const e = document.querySelector(\"[data-board='\" + arguments[0] + \"']\");"
+                        + " return e ? e.getAttribute('data-status') : 'absent';", board);
+    }
+
+    private String textShown(String selector) {
+        return (String) ((JavascriptExecutor) browser).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? e.textContent.trim() : null;", selector);
     }
 
     @Test
@@ -109,9 +118,8 @@ class FleetPageIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(boardsShown()).contains("board-a", "board-b"));
         await().atMost(WAIT).untilAsserted(() ->
                 assertThat(browser.findElements(By.cssSelector("tr[data-cache='page-cache']"))).isNotEmpty());
-        assertThat(browser.findElement(By.id("health")).getText()).isEqualTo("ok");
-        assertThat(browser.findElement(By.cssSelector("[data-model='" + TestFleet.MODEL + "'] .live-boards"))
-                .getText()).isEqualTo("2");
+        assertThat(textShown("#health")).isEqualTo("ok");
+        assertThat(textShown("[data-model='" + TestFleet.MODEL + "'] .live-boards")).isEqualTo("2");
         Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
                 Path.of("target", "fleet-page.png"), StandardCopyOption.REPLACE_EXISTING);
 
