@@ -1,14 +1,11 @@
 package dev.npufleet.gateway.http;
 
+import dev.npufleet.gateway.api.AnswerParts;
 import dev.npufleet.gateway.api.AnswerShape;
 import dev.npufleet.gateway.api.AnswerSplitter;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.ApiException;
-import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.protocol.Event;
-import dev.npufleet.protocol.ToolCall;
-import java.util.ArrayList;
-import java.util.List;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -23,25 +20,7 @@ final class UnaryExchange extends JobExchange {
     private final AnswerFraming framing;
     private final AnswerShape shape;
     private final Request request;
-    private final StringBuilder content = new StringBuilder();
-    private final StringBuilder reasoning = new StringBuilder();
-    private final List<ToolCall> calls = new ArrayList<>();
-    private final AnswerSplitter.Sink parts = new AnswerSplitter.Sink() {
-        @Override
-        public void reasoning(String text) {
-            reasoning.append(text);
-        }
-
-        @Override
-        public void content(String text) {
-            content.append(text);
-        }
-
-        @Override
-        public void toolCall(int index, ToolCall call) {
-            calls.add(call);
-        }
-    };
+    private final AnswerParts parts = new AnswerParts();
     private AnswerSplitter splitter;
     private volatile HangupWatch hangups;
 
@@ -73,7 +52,7 @@ final class UnaryExchange extends JobExchange {
     @Override
     protected void text(String fresh, long offset) {
         if (!shape.split()) {
-            content.append(fresh);
+            parts.content(fresh);
             return;
         }
         if (splitter == null) {
@@ -93,15 +72,15 @@ final class UnaryExchange extends JobExchange {
         if (splitter != null) {
             splitter.finish(parts);
         }
-        ApiError missing = shape.missingCall(calls.size());
+        ApiError missing = shape.missingCall(parts.toolCalls());
         if (missing != null) {
             HttpResponses.error(response, callback, missing);
             return;
         }
         byte[] body;
         try {
-            body = framing.whole(new CompletionFormat.Answer(content.toString(), reasoning.toString(), calls),
-                    shape.finishReason(finish.finishReason(), calls.size()), finish, System.nanoTime() - startNanos);
+            body = framing.whole(parts.answer(), shape.finishReason(finish.finishReason(), parts.toolCalls()), finish,
+                    System.nanoTime() - startNanos);
         } catch (ApiException e) { // a FINISH the framing cannot answer (an embedding job's without vectors)
             HttpResponses.error(response, callback, e.error());
             return;
