@@ -17,9 +17,9 @@ public record RerunFacts(boolean takesSeed, boolean continuesExactly, double dec
         Duration replayMax) {
 
     /**
-     * The decode rate a replay is estimated at before the board measured its own: slower than the boards' usual
-     * models decode (an RK3588 writes about 15-35 tokens/s for 0.5B-1.5B models), so the estimate errs towards
-     * continuing, which keeps the client's wait bounded.
+     * The decode rate a replay is estimated at before the board measured its own: a cautious guess, below what a
+     * board decodes with the small models this project serves, so the estimate errs towards continuing, which keeps
+     * the client's wait bounded.
      */
     public static final double UNKNOWN_DECODE_TOKENS_PER_SECOND = 10.0;
 
