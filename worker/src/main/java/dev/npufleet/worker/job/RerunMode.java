@@ -18,7 +18,7 @@ public enum RerunMode {
      * new board only prefills what was said and the client's next token comes after a prefill, not after a replay at
      * decode speed; CONTINUE where a replay would write another text (a sampled job on a runtime without a seed);
      * CONTINUE where a replay would take longer than {@link RerunFacts#replayMax} (the text after the cut may then
-     * differ from an uninterrupted run's); else REPLAY (a short answer, greedy or seeded, on the vendor runtime).
+     * differ from an uninterrupted run's); else REPLAY (a short greedy answer on the vendor runtime, no seed there).
      */
     AUTO;
 
