@@ -149,6 +149,7 @@ uint64_t sim_fnv1a(uint64_t h, const void *data, size_t n);
 void sim_rng_seed(SimRng *r, uint64_t seed);
 uint64_t sim_rng_next(SimRng *r);
 double sim_rng_uniform(SimRng *r); /* [0, 1) with 53 bits */
+double sim_uniform_at(uint64_t seed, uint64_t pos); /* [0, 1), a function of both: sampling's draw at pos */
 double sim_now_ms(void);
 void sim_tls_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *sim_tls_error_get(void);
@@ -184,7 +185,7 @@ typedef struct {
     unsigned lo, hi; /* allowed range of the next continuation byte */
 } SimUtf8;
 void sim_utf8_push(SimUtf8 *u, unsigned byte);
-int sim_sample(SimHandle *h, const SimSampling *s, SimRng *rng, const SimUtf8 *u, int budget);
+int sim_sample(SimHandle *h, const SimSampling *s, uint64_t seed, const SimUtf8 *u, int budget);
 
 /* sim_cache.c */
 int sim_cache_save(SimHandle *h, const char *path);

@@ -150,15 +150,13 @@ static int pace(Run *r, int gen, double t0)
 static void generate(Run *r)
 {
     SimHandle *h = r->h;
-    SimRng rng;
     SimUtf8 u = {0, 0x80, 0xBF};
-    sim_rng_seed(&rng, r->seed);
     double t0 = sim_now_ms();
     int gen = 0;
     while (!aborted(h) && h->n_pos < h->max_ctx && (r->max_new <= 0 || gen < r->max_new)) {
         int left = h->max_ctx - h->n_pos;
         int budget = r->max_new > 0 && r->max_new - gen < left ? r->max_new - gen : left;
-        int tok = !r->script ? sim_sample(h, &r->sampling, &rng, &u, budget)
+        int tok = !r->script ? sim_sample(h, &r->sampling, r->seed, &u, budget)
                   : r->script[r->script_at] ? (unsigned char)r->script[r->script_at++] : SIM_TOK_IM_END;
         char text[16];
         sim_token_text(tok, text);

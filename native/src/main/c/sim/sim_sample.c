@@ -106,8 +106,8 @@ static int top_p_cut(const SimSampling *s, const double *p, int n, double *sum)
     return n;
 }
 
-/* Draws from the allowed tokens by temperature, top_k and top_p. */
-static int draw(const SimSampling *s, SimRng *rng, const float *lg)
+/* Draws from the allowed tokens by temperature, top_k and top_p, with the uniform number u in [0, 1). */
+static int draw(const SimSampling *s, double u, const float *lg)
 {
     Cand c[SIM_VOCAB];
     int n = 0;
@@ -129,7 +129,7 @@ static int draw(const SimSampling *s, SimRng *rng, const float *lg)
         sum += p[i];
     }
     n = top_p_cut(s, p, n, &sum);
-    double r = sim_rng_uniform(rng) * sum;
+    double r = u * sum;
     for (int i = 0; i < n; i++) {
         r -= p[i];
         if (r < 0.0) {
@@ -139,8 +139,10 @@ static int draw(const SimSampling *s, SimRng *rng, const float *lg)
     return c[n - 1].id;
 }
 
-/* Picks the next token from h->logits; budget = tokens the run may still produce (>= 1). */
-int sim_sample(SimHandle *h, const SimSampling *s, SimRng *rng, const SimUtf8 *u, int budget)
+/* Picks the next token from h->logits; budget = tokens the run may still produce (>= 1). A sampled token's draw
+ * depends on the seed and its position in the context only, so prompt + delivered text, prefilled, goes on as the
+ * uninterrupted run did (a worker's rerun continues a half-answered seeded job from what the client has). */
+int sim_sample(SimHandle *h, const SimSampling *s, uint64_t seed, const SimUtf8 *u, int budget)
 {
     float lg[SIM_VOCAB];
     for (int t = 0; t < SIM_VOCAB; t++) {
@@ -150,5 +152,5 @@ int sim_sample(SimHandle *h, const SimSampling *s, SimRng *rng, const SimUtf8 *u
     if (s->temperature <= 0.0f || s->top_k == 1) {
         return greedy(lg);
     }
-    return draw(s, rng, lg);
+    return draw(s, sim_uniform_at(seed, (uint64_t)h->n_pos), lg);
 }

@@ -61,6 +61,16 @@ double sim_rng_uniform(SimRng *r)
     return (double)(sim_rng_next(r) >> 11) * 0x1.0p-53;
 }
 
+/* A function of (seed, pos) alone, not a stream: a run continued from its own delivered text (prefilled up to pos)
+ * draws what the uninterrupted run drew at pos. Two splitmix64 rounds: the first spreads the seed, the second mixes
+ * in the position, so neighbouring seeds and positions give unrelated draws. */
+double sim_uniform_at(uint64_t seed, uint64_t pos)
+{
+    uint64_t x = seed;
+    uint64_t z = splitmix64(&x) ^ (pos * 0xd1b54a32d192ed03ULL);
+    return (double)(splitmix64(&z) >> 11) * 0x1.0p-53;
+}
+
 double sim_now_ms(void)
 {
     struct timespec ts;

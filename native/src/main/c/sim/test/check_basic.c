@@ -155,6 +155,62 @@ static void check_utf8(const char *tiny)
     }
 }
 
+/* The next byte boundary of a whole character at or after k (the delivered text ends on one). */
+static size_t char_boundary(const char *text, size_t len, size_t k)
+{
+    while (k < len && ((unsigned char)text[k] & 0xC0) == 0x80) {
+        k++;
+    }
+    return k;
+}
+
+/* A seeded run continued from a cut (prompt + the text up to it, the tokens left) writes the rest of the
+ * uninterrupted run: the draw at a position depends on the seed and the position only, not on a stream. */
+static void check_seeded_continuation(const char *tiny)
+{
+    const int max_new = 120;
+    LLMHandle h = open_handle(tiny, &(HandleOpts){2048, max_new, 40, 1.2f, 1}, NULL);
+    if (!h) {
+        return;
+    }
+    const char *prompt = "Write a short story about the river. ";
+    Collector ref, c;
+    collector_init(&ref);
+    collector_init(&c);
+    rkllm_set_chat_template(h, "", "", "");
+    rkllm_sim_set_seed(h, 4242);
+    CHECK(run_text(h, &ref, prompt, 0, NULL) == 0 && ref.len > 8, "seeded reference run (%zu bytes)", ref.len);
+    size_t cuts[] = {1, ref.len / 4, ref.len / 2, ref.len - 2};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0] && ref.len > 8; i++) {
+        size_t k = char_boundary(ref.text, ref.len, cuts[i]);
+        if (k == 0 || k >= ref.len) {
+            continue;
+        }
+        char *cont = malloc(strlen(prompt) + k + 1);
+        memcpy(cont, prompt, strlen(prompt));
+        memcpy(cont + strlen(prompt), ref.text, k);
+        cont[strlen(prompt) + k] = '\0';
+        LLMHandle g = open_handle(tiny, &(HandleOpts){2048, max_new - (int)k, 40, 1.2f, 1}, NULL);
+        CHECK(g && rkllm_set_chat_template(g, "", "", "") == 0 && rkllm_sim_set_seed(g, 4242) == 0 &&
+                  run_text(g, &c, cont, 0, NULL) == 0,
+              "continued run from byte %zu", k);
+        CHECK(c.len == ref.len - k && memcmp(c.text, ref.text + k, c.len) == 0,
+              "continued from byte %zu, it writes the rest of the uninterrupted run (%zu of %zu bytes; \"%s\")", k,
+              c.len, ref.len - k, c.text);
+        free(cont);
+        if (g) {
+            rkllm_destroy(g);
+        }
+    }
+    collector_reset(&c);
+    rkllm_sim_set_seed(h, 4243);
+    CHECK(run_text(h, &c, prompt, 0, NULL) == 0 && !(c.len == ref.len && memcmp(c.text, ref.text, c.len) == 0),
+          "the next seed writes another text");
+    collector_destroy(&ref);
+    collector_destroy(&c);
+    rkllm_destroy(h);
+}
+
 #if RKLLM_ABI_VERSION == 130
 static void check_init_userdata(const char *tiny)
 {
@@ -185,6 +241,7 @@ void check_basic(const char *tiny)
     check_template_and_history(tiny);
     check_pause_and_limits(tiny);
     check_utf8(tiny);
+    check_seeded_continuation(tiny);
 #if RKLLM_ABI_VERSION == 130
     check_init_userdata(tiny);
 #endif

@@ -3,6 +3,7 @@ package dev.npufleet.nativebridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
@@ -57,6 +58,37 @@ class RkllmSessionIT {
 
             assertThat(again.tokenIds()).isEqualTo(first.tokenIds()).isNotEmpty();
             assertThat(others).as("four other seeds").hasSizeGreaterThan(1);
+        }
+    }
+
+    /**
+     * A worker continues a half-answered seeded job from the delivered text: prompt + text, prefilled, with the tokens
+     * left. The simulator's draw at a position depends on the seed and the position only, so that writes the rest of
+     * the uninterrupted run.
+     */
+    @ParameterizedTest
+    @EnumSource(AbiVersion.class)
+    void shouldContinueASeededRunFromItsOwnTextAsTheUninterruptedRunGoesOn(AbiVersion abi) {
+        SessionConfig config = SimFixture.config(abi, SimFixture.tinyModel(dir))
+                .withSampling(new SamplingParams(40, 0.95f, 1.2f, 1.1f, 0f, 0f));
+        String prompt = "Write a short story about the river. ";
+        Collected whole = new Collected();
+        try (RkllmSession session = SimFixture.rawSession(config)) {
+            session.run(RunRequest.prompt(prompt).withSeed(42L), whole);
+        }
+        String text = whole.text();
+        assertThat(text).hasSizeGreaterThan(4);
+
+        for (int cut : new int[] {1, text.length() / 3, text.length() / 2, text.length() - 1}) {
+            String delivered = text.substring(0, Character.isLowSurrogate(text.charAt(cut)) ? cut + 1 : cut);
+            int used = delivered.getBytes(StandardCharsets.UTF_8).length; // one token per byte
+            Collected rest = new Collected();
+            try (RkllmSession session = SimFixture.rawSession(config.withMaxNewTokens(SimFixture.NEW_TOKENS - used))) {
+                session.run(RunRequest.prompt(prompt + delivered).withSeed(42L), rest);
+            }
+
+            assertThat(delivered + rest.text()).as("continued after %d characters", delivered.length())
+                    .isEqualTo(text);
         }
     }
 

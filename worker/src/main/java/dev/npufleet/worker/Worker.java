@@ -195,7 +195,7 @@ public final class Worker implements AutoCloseable {
                 new JobServices.Prompting(engine, caches, autoCaches, view, template),
                 new JobServices.Tracking(slot, metrics, stats, Clock.systemUTC()),
                 new JobServices.Limits(config.runtime().maxNewTokens(), config.jobs().maxAttempts(), c.lookupWait(),
-                        config.jobs().rerun()));
+                        config.jobs().rerun(), config.jobs().replayMax()));
     }
 
     private void startStatus(Topics topics, KafkaEventSink sink, PrometheusMeterRegistry registry) {

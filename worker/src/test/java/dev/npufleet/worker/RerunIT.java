@@ -8,6 +8,7 @@ import dev.npufleet.protocol.CancelRequest;
 import dev.npufleet.protocol.ChatMessage;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.EventType;
+import dev.npufleet.protocol.GenerationParams;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobIds;
 import dev.npufleet.protocol.JobKind;
@@ -99,6 +100,55 @@ class RerunIT {
     }
 
     @Test
+    void shouldContinueASeededAnswerCutByAWorkerStoppedMidAnswerAsTheUninterruptedRunWrites(
+            KafkaTestBroker.Broker broker) {
+        String prefix = KafkaTestBroker.uniqueName("seeded") + ".";
+        Topics topics = new Topics(prefix);
+        // NPUFLEET_RERUN left at auto; slow tokens and a short drain, so that stopping a worker cuts its answer
+        Map<String, String> env = Map.of("NPUFLEET_MAX_CONTEXT", "512", "NPUFLEET_DRAIN_TIMEOUT_MS", "300",
+                "NPUFLEET_SIM_OPTIONS", "slow_ms_per_token=100");
+        WorkerConfig first = TestWorkers.config(broker.bootstrapServers(), prefix, "board-a", state.resolve("a"), env);
+        WorkerConfig second = TestWorkers.config(broker.bootstrapServers(), prefix, "board-b", state.resolve("b"), env);
+        String jobs = topics.jobs(first.identity().model());
+        Worker firstWorker = Worker.start(first);
+        try (KafkaProbe probe = new KafkaProbe(broker.bootstrapServers(), topics)) {
+            // Given the answer a seeded, sampled job gets when nothing goes wrong
+            Job reference = seeded(topics, "Tell me about rivers");
+            Job cut = seeded(topics, "Tell me about rivers");
+            List<Event> uninterrupted;
+            try (Worker worker = firstWorker) {
+                probe.send(jobs, reference.id(), reference);
+                uninterrupted = probe.awaitEnd(reference.id());
+                assertThat(text(uninterrupted)).hasSizeGreaterThan(16);
+
+                // When the same request's worker stops a few characters into the answer
+                probe.send(jobs, cut.id(), cut);
+                await().atMost(Duration.ofSeconds(30)).until(() -> text(probe.events(cut.id())).length() >= 6);
+            }
+            String answer = text(uninterrupted);
+            String delivered = text(probe.events(cut.id()));
+            assertThat(probe.events(cut.id())).extracting(Event::type).doesNotContain(EventType.FINISH);
+            assertThat(delivered.length()).isLessThan(answer.length());
+
+            // And another worker takes the partitions over
+            try (Worker worker = Worker.start(second)) {
+                List<Event> events = probe.awaitEnd(cut.id());
+
+                // Then it continues after the delivered text (no replay), and the client's text is the reference
+                List<Event> mine = events.stream().filter(e -> "board-b".equals(e.worker())).toList();
+                assertThat(mine.get(0).attempt()).isEqualTo(2);
+                assertThat(mine.get(1).type()).isEqualTo(EventType.CHUNK);
+                assertThat(mine.get(1).seq()).isEqualTo(delivered.codePointCount(0, delivered.length()));
+                assertThat(text(events)).isEqualTo(answer);
+                Event end = events.get(events.size() - 1);
+                Event referenceEnd = uninterrupted.get(uninterrupted.size() - 1);
+                assertThat(end.finishReason()).isEqualTo(referenceEnd.finishReason());
+                assertThat(end.usage().completionTokens()).isEqualTo(referenceEnd.usage().completionTokens());
+            }
+        }
+    }
+
+    @Test
     void shouldSkipAJobCancelledWhileNoWorkerRan(KafkaTestBroker.Broker broker) {
         String prefix = KafkaTestBroker.uniqueName("cancelled") + ".";
         Topics topics = new Topics(prefix);
@@ -131,6 +181,14 @@ class RerunIT {
     private static Job chat(Topics topics, String user) {
         return new Job(Protocol.VERSION, JobIds.newId(), "qwen3-0.6b-sim", JobKind.CHAT,
                 List.of(ChatMessage.user(user)), null, null, Jobs.greedy(24), topics.events(),
+                System.currentTimeMillis(), 0);
+    }
+
+    /** Sampled, with the client's seed (two jobs with other ids draw alike). */
+    private static Job seeded(Topics topics, String user) {
+        return new Job(Protocol.VERSION, JobIds.newId(), "qwen3-0.6b-sim", JobKind.CHAT,
+                List.of(ChatMessage.user(user)), null, null,
+                new GenerationParams(40, 1.0, 0.95, 40, 7L, List.of(), null, null, null), topics.events(),
                 System.currentTimeMillis(), 0);
     }
 

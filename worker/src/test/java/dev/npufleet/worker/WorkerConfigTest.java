@@ -121,6 +121,17 @@ class WorkerConfigTest {
     }
 
     @Test
+    void shouldReadTheReplayBoundWithZeroForAlwaysContinue() {
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).jobs().replayMax()).hasMillis(1000);
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_RERUN_REPLAY_MAX_MS", "0"))
+                .jobs().replayMax()).isZero();
+        assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_RERUN_REPLAY_MAX_MS", "2s"))
+                .jobs().replayMax()).hasSeconds(2);
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b",
+                "NPUFLEET_RERUN_REPLAY_MAX_MS", "soon"))).hasMessageContaining("NPUFLEET_RERUN_REPLAY_MAX_MS");
+    }
+
+    @Test
     void shouldReadTheCancelLookbackWithZeroForOff() {
         assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b")).jobs().cancelLookback()).hasHours(24);
         assertThat(WorkerConfig.fromEnv(Map.of("NPUFLEET_WORKER_ID", "b", "NPUFLEET_CANCEL_LOOKBACK_MS", "0"))

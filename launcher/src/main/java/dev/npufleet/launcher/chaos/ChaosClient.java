@@ -20,11 +20,24 @@ import java.util.stream.Stream;
  */
 final class ChaosClient {
 
-    /** How one request ended, as its client saw it. */
-    record Outcome(String text, boolean finished, String errorCode, List<Long> deltaNanos) {
+    /**
+     * How one request ended, as its client saw it.
+     *
+     * @param deltaNanos when each content delta of a stream arrived
+     * @param polls what each poll of an asynchronous job saw, in order (none for a stream)
+     */
+    record Outcome(String text, boolean finished, String errorCode, List<Long> deltaNanos, List<Poll> polls) {
+        Outcome(String text, boolean finished, String errorCode, List<Long> deltaNanos) {
+            this(text, finished, errorCode, deltaNanos, List.of());
+        }
+
         static Outcome error(String code) {
             return new Outcome("", false, code, List.of());
         }
+    }
+
+    /** One poll of an asynchronous job: when its answer arrived, the job's status and the board it names. */
+    record Poll(long nanos, String status, String worker) {
     }
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -104,33 +117,40 @@ final class ChaosClient {
             if (r.statusCode() != 202) {
                 return Outcome.error("http_" + r.statusCode());
             }
-            String id = json(r.body()).path("id").asText();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                Thread.sleep(250); // a poll interval, not a condition: the job's end is read from the answer
-                HttpResponse<String> g = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/jobs/" + id))
-                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (g.statusCode() != 200) {
-                    continue; // the broker is away: the job is still there
-                }
-                JsonNode job = json(g.body());
-                switch (job.path("status").asText()) {
-                    case "completed":
-                        return new Outcome(job.at("/response/choices/0/message/content").asText(), true, null,
-                                List.of());
-                    case "failed", "cancelled", "expired":
-                        return Outcome.error(job.at("/error/code").asText(job.path("status").asText()));
-                    default:
-                        break;
-                }
-            }
-            return Outcome.error("never_ended");
+            return poll(json(r.body()).path("id").asText());
         } catch (IOException e) {
             return Outcome.error("io: " + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.error("interrupted");
         }
+    }
+
+    /** Polls job {@code id} every 250 ms, noting the status and board each poll saw, until it ends. */
+    private Outcome poll(String id) throws IOException, InterruptedException {
+        List<Poll> polls = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(250); // a poll interval, not a condition: the job's end is read from the answer
+            HttpResponse<String> g = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/jobs/" + id))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (g.statusCode() != 200) {
+                continue; // the broker is away: the job is still there
+            }
+            JsonNode job = json(g.body());
+            String status = job.path("status").asText();
+            polls.add(new Poll(System.nanoTime(), status, job.path("worker").asText(null)));
+            switch (status) {
+                case "completed":
+                    return new Outcome(job.at("/response/choices/0/message/content").asText(), true, null,
+                            List.of(), polls);
+                case "failed", "cancelled", "expired":
+                    return new Outcome("", false, job.at("/error/code").asText(status), List.of(), polls);
+                default:
+                    break;
+            }
+        }
+        return new Outcome("", false, "never_ended", List.of(), polls);
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {

@@ -5,8 +5,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
-/** Small statistics of the suite's figures: time from a kill to the next token of each stream it stalled. */
+/**
+ * Small statistics of the suite's figures: time from a kill to the next token of each stream it stalled, and to the
+ * end of each asynchronous job the killed board was running.
+ */
 final class ChaosFigures {
+
+    /** One SIGKILL of the kill loop: when, and which board. */
+    record Kill(long nanos, String board) {
+    }
 
     private ChaosFigures() {
     }
@@ -34,15 +41,48 @@ final class ChaosFigures {
         return stalls;
     }
 
-    /** "p50 x s, p90 y s, max z s (n)" of seconds. */
+    /**
+     * For each kill, each asynchronous job that its last poll before the kill saw running on the killed board
+     * ({@code in_progress}, naming it) and that completed: the time from the kill to the first poll that saw it
+     * completed, on whichever board finished it. Polls come every 250 ms, so a job the board took up in the last
+     * 250 ms before the kill is not seen, and each time is late by up to a poll.
+     */
+    static List<Double> finishesAfterKills(Collection<ChaosLoad.Result> results, List<Kill> kills) {
+        List<Double> times = new ArrayList<>();
+        for (Kill kill : kills) {
+            for (ChaosLoad.Result r : results) {
+                ChaosClient.Poll before = null;
+                ChaosClient.Poll end = null;
+                for (ChaosClient.Poll p : r.outcome().polls()) {
+                    if (p.nanos() <= kill.nanos()) {
+                        before = p;
+                    } else if (end == null && "completed".equals(p.status())) {
+                        end = p;
+                    }
+                }
+                if (before != null && end != null && "in_progress".equals(before.status())
+                        && kill.board().equals(before.worker())) {
+                    times.add((end.nanos() - kill.nanos()) / 1e9);
+                }
+            }
+        }
+        return times;
+    }
+
+    /** "p50 x s, p90 y s, max z s (n kills that stalled a stream)" of seconds. */
     static String summary(List<Double> seconds) {
+        return summary(seconds, "kills that stalled a stream", "no stream was under way at a kill");
+    }
+
+    /** "p50 x s, p90 y s, max z s (n what)" of seconds, or {@code none} when there are none. */
+    static String summary(List<Double> seconds, String what, String none) {
         if (seconds.isEmpty()) {
-            return "no stream was under way at a kill";
+            return none;
         }
         List<Double> s = new ArrayList<>(seconds);
         s.sort(null);
-        return String.format(Locale.ROOT, "p50 %.1f s, p90 %.1f s, max %.1f s (%d kills that stalled a stream)",
-                at(s, 0.5), at(s, 0.9), s.get(s.size() - 1), s.size());
+        return String.format(Locale.ROOT, "p50 %.1f s, p90 %.1f s, max %.1f s (%d %s)",
+                at(s, 0.5), at(s, 0.9), s.get(s.size() - 1), s.size(), what);
     }
 
     private static double at(List<Double> sorted, double q) {

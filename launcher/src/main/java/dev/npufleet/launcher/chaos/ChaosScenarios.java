@@ -45,7 +45,7 @@ final class ChaosScenarios {
                 settings.killEvery().toSeconds());
         int lettersBefore = dlq.count();
         ChaosLoad load = new ChaosLoad(client, references);
-        List<Long> kills = new CopyOnWriteArrayList<>();
+        List<ChaosFigures.Kill> kills = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
         Thread killer = new Thread(() -> killEvery(running, kills), "chaos-killer");
         long t0 = System.nanoTime();
@@ -66,10 +66,14 @@ final class ChaosScenarios {
                 "| lost (ended with an error, or never) | " + (t.jobs() - t.completed()) + " " + t.errorsText() + " |",
                 "| dead-lettered | " + (dlq.count() - lettersBefore) + " |",
                 "| time to the next token after a kill (streams under way) | "
-                        + ChaosFigures.summary(ChaosFigures.stallsAfterKills(load.results, kills)) + " |");
+                        + ChaosFigures.summary(ChaosFigures.stallsAfterKills(load.results,
+                                kills.stream().map(ChaosFigures.Kill::nanos).toList())) + " |",
+                "| time from a kill to the end elsewhere of each async job the killed board was running | "
+                        + ChaosFigures.summary(ChaosFigures.finishesAfterKills(load.results, kills),
+                                "async jobs cut by a kill", "no async job was running on a killed board") + " |");
     }
 
-    private void killEvery(AtomicBoolean running, List<Long> kills) {
+    private void killEvery(AtomicBoolean running, List<ChaosFigures.Kill> kills) {
         Random random = new Random(42);
         try {
             while (running.get()) {
@@ -77,7 +81,7 @@ final class ChaosScenarios {
                 List<String> alive = supervisor.alive();
                 if (!alive.isEmpty()) {
                     String victim = alive.get(random.nextInt(alive.size()));
-                    kills.add(System.nanoTime());
+                    kills.add(new ChaosFigures.Kill(System.nanoTime(), victim));
                     fleet.killWorker(victim);
                     supervisor.restart(victim);
                 }

@@ -65,11 +65,13 @@ public interface InferenceEngine extends AutoCloseable {
     }
 
     /**
-     * Whether a greedy run continued from its own delivered text (prompt + text, prefilled) writes exactly what the
-     * uninterrupted run writes next. It does when the text tokenizes back into the very tokens that wrote it: the
-     * simulator's byte-level tokenizer does (one token per byte, and the delivered text holds whole characters, so
-     * its bytes are the generated tokens in order), and greedy decoding is a function of those tokens alone. A BPE
-     * tokenizer (the vendor runtime's models) may split the text otherwise, so it is not assumed there.
+     * Whether a greedy or seeded run continued from its own delivered text (prompt + text, prefilled, same seed) writes
+     * exactly what the uninterrupted run writes next. It does when the text tokenizes back into the very tokens that
+     * wrote it and each token depends on those tokens and the seed alone: the simulator's byte-level tokenizer gives
+     * one token per byte (the delivered text holds whole characters, so its bytes are the generated tokens in order),
+     * greedy decoding is a function of the tokens, and its sampled draw is a function of the seed and the token's
+     * position. A BPE tokenizer (the vendor runtime's models) may split the text otherwise, and its sampler's random
+     * stream goes on from the run's start, so it is not assumed there.
      */
     default boolean continuesExactly() {
         return EngineIdentity.SIMULATOR.equals(identity().runtime());

@@ -94,14 +94,8 @@ public final class JobProcessor {
 
     private CompletableFuture<RecordOutcome> run(Job job, RecordContext ctx, RunControl control, int attempt,
             PriorAttempt prior, long queueMs) {
-        boolean seeded = s.prompting().engine().takesSeed();
         PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD && job.kind() != JobKind.EMBEDDING
-                && s.limits().rerun().continues(prior, Sampling.of(job.params()), seeded,
-                        s.prompting().engine().continuesExactly()) ? prior : PriorAttempt.NONE;
-        if (!continued.text().isEmpty()) {
-            LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
-                    .log("Continuing the {} characters an earlier attempt delivered", continued.length());
-        }
+                ? rerunFrom(job, prior) : PriorAttempt.NONE;
         ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), board, attempt,
                 continued.length(), continued.tokens());
         s.tracking().metrics().queueWait(queueMs);
@@ -135,6 +129,21 @@ public final class JobProcessor {
         } catch (RuntimeException e) {
             return failed(job, chunks, ErrorInfo.of(ErrorCode.INTERNAL, "internal error: " + e), e);
         }
+    }
+
+    /** The earlier attempt's text to continue, or {@link PriorAttempt#NONE} to replay (or run) from the start. */
+    private PriorAttempt rerunFrom(Job job, PriorAttempt prior) {
+        RerunFacts facts = new RerunFacts(s.prompting().engine().takesSeed(),
+                s.prompting().engine().continuesExactly(), s.tracking().stats().decodeTokensPerSecond(),
+                s.limits().replayMax());
+        if (!s.limits().rerun().continues(prior, Sampling.of(job.params()), facts)) {
+            return PriorAttempt.NONE;
+        }
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
+                .addKeyValue("exact", facts.continuesExactly())
+                .addKeyValue("replayEstimateMs", facts.replayEstimateMs(prior.tokens()))
+                .log("Continuing the {} characters an earlier attempt delivered", prior.length());
+        return prior;
     }
 
     /**

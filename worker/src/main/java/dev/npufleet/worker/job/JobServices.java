@@ -52,7 +52,9 @@ public record JobServices(IdentityConfig identity, Output output, Prompting prom
      * @param maxAttempts how many times a job may take the worker down before it is dead-lettered
      * @param cacheLookupWait how long a job naming only a cache waits for the caches view to catch up
      * @param rerun how a job whose answer an earlier attempt had started is run
+     * @param replayMax the longest replay {@link RerunMode#AUTO} accepts where a continuation is not proven exact
      */
-    public record Limits(int maxNewTokens, int maxAttempts, Duration cacheLookupWait, RerunMode rerun) {
+    public record Limits(int maxNewTokens, int maxAttempts, Duration cacheLookupWait, RerunMode rerun,
+            Duration replayMax) {
     }
 }

@@ -100,9 +100,10 @@ class RerunTest {
     }
 
     @Test
-    void shouldReplayWhenTheRunReproducesTheText() {
+    void shouldReplayWhenTheRunReproducesTheTextWithinTheReplayBound() {
         // greedy: any runtime writes the same text again; the consumers drop what they already have
         f = new LoopFixture(tmp, new FakeEngine().answering(ANSWER), true).assignedWithBacklog(1);
+        f.jobStats.jobDone(0, 30); // 10 tokens again at 30 tokens/s: 334 ms, within the bound
         Job greedy = Jobs.completion(MODEL, REPLIES, "Tell me", Jobs.greedy(50));
         f.history.priors.put(greedy.id(), new PriorAttempt(false, "Hello from", 10, 1));
         f.offerAt(0, greedy);
@@ -132,18 +133,35 @@ class RerunTest {
     }
 
     @Test
-    void shouldReplaySampledJobsOnTheSimulatorWhichTakesTheSeed() {
+    void shouldContinueASeededJobOnTheSimulatorWhoseDrawsDependOnThePosition() {
         FakeEngine simulator = new FakeEngine(new EngineIdentity(EngineIdentity.SIMULATOR, "1.3.0", "r", "m"))
-                .answering(ANSWER);
+                .answering(" the fake");
         f = new LoopFixture(tmp, simulator, true).assignedWithBacklog(1);
+        f.jobStats.jobDone(0, 1000); // a replay would be quick: continuing is chosen for being exact, not for time
         Job job = Jobs.completion(MODEL, REPLIES, "Tell me", sampled(50));
         f.history.priors.put(job.id(), new PriorAttempt(false, "Hello from", 10, 1));
         f.offerAt(0, job);
 
         f.spinUntil(() -> f.committed(f.p0) == 1);
 
-        assertThat(f.engine.prompts()).containsExactly("Tell me");
-        assertThat(f.text(job.id())).isEqualTo(ANSWER);
+        assertThat(f.engine.prompts()).containsExactly("Tell meHello from");
+        assertThat(f.events(job.id()).get(1).seq()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldContinueAGreedyJobOnTheVendorRuntimeWhenAReplayWouldTakeLongerThanTheBound() {
+        f = new LoopFixture(tmp, new FakeEngine().answering(" NPU."), true).assignedWithBacklog(1);
+        f.jobStats.jobDone(0, 10); // 19 tokens again at 10 tokens/s: 1,900 ms, past the bound of 1,000
+        Job greedy = Jobs.completion(MODEL, REPLIES, "Tell me", Jobs.greedy(50));
+        f.history.priors.put(greedy.id(), new PriorAttempt(false, "Hello from the fake", 19, 1));
+        f.offerAt(0, greedy);
+
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        assertThat(f.engine.prompts()).containsExactly("Tell meHello from the fake");
+        assertThat(f.events(greedy.id()).get(1).seq()).isEqualTo(19);
+        assertThat(f.text(greedy.id())).isEqualTo(" NPU.");
+        assertThat(f.last(greedy.id()).usage().completionTokens()).isEqualTo(24);
     }
 
     @Test

@@ -52,6 +52,8 @@ public final class LoopFixture implements AutoCloseable {
 
     public static final String MODEL = "tiny";
     public static final String REPLIES = "replies";
+    /** {@code NPUFLEET_RERUN_REPLAY_MAX_MS} as the fixture runs jobs: its default. */
+    public static final Duration REPLAY_MAX = Duration.ofMillis(1000);
 
     public final Topics topics = new Topics("t.");
     public final String jobsTopic = topics.jobs(MODEL);
@@ -68,6 +70,8 @@ public final class LoopFixture implements AutoCloseable {
     public final FakeHistory history = new FakeHistory();
     /** What the loop reports for the status: owned partitions and waiting jobs. */
     public final WorkerStats stats = new WorkerStats();
+    /** The job thread's stats (decode rate: set one with {@code jobDone(0, rate)} before a rerun). */
+    public final WorkerStats jobStats = new WorkerStats();
     private final Map<TopicPartition, Long> ends = new HashMap<>();
     private boolean loopAlive = true;
 
@@ -104,8 +108,8 @@ public final class LoopFixture implements AutoCloseable {
                 new JobServices.Prompting(engine, caches,
                         new AutoCaches(caches, template, autoCacheAfter, Duration.ofMinutes(10), Clock.systemUTC()),
                         view, template),
-                new JobServices.Tracking(slot, metrics, new WorkerStats(), Clock.systemUTC()),
-                new JobServices.Limits(64, 3, Duration.ofMillis(100), rerun));
+                new JobServices.Tracking(slot, metrics, jobStats, Clock.systemUTC()),
+                new JobServices.Limits(64, 3, Duration.ofMillis(100), rerun, REPLAY_MAX));
         this.executor = new JobExecutor(services);
         this.loop = new JobLoop(consumer, executor, new JobLoop.Settings(jobsTopic, Duration.ofMillis(5),
                 Duration.ofMillis(300), lagInterval, Duration.ofSeconds(2), Duration.ofSeconds(1)), stats, metrics);
