@@ -185,6 +185,27 @@ class JobEventStreamHttpTest {
     }
 
     @Test
+    void shouldRefuseToFollowARunningJobBeforeTheEventsAreReadButServeAnEndedOne() throws Exception {
+        Job running = chatJob();
+        harness.publish(Events.chunk(running.id(), 0, "Hello"));
+        Job ended = chatJob();
+        harness.publish(Events.chunk(ended.id(), 0, "Bye"));
+        harness.publish(Events.finish(ended.id(), 3, Usage.of(9, 1, 0)));
+        // the events consumer is not positioned yet: live events could be missed, so a running job is not joined
+        harness.eventsReady.set(false);
+
+        HttpResponse<String> refused = events(running.id(), null).get(20, TimeUnit.SECONDS);
+        HttpResponse<String> served = events(ended.id(), null).get(20, TimeUnit.SECONDS);
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(JsonCodec.mapper().readTree(refused.body()).at("/error/code").asText())
+                .isEqualTo("broker_unavailable");
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(frames(served).get(frames(served).size() - 1).data()).isEqualTo("[DONE]");
+        assertThat(harness.pending.followers()).isZero();
+    }
+
+    @Test
     void shouldReleaseTheFollowerWhenTheClientHangsUp() throws Exception {
         harness.close();
         harness = new HttpHarness(Map.of("NPUFLEET_SSE_KEEPALIVE_MS", "100"));
