@@ -106,6 +106,7 @@ public final class Gateway implements AutoCloseable {
         metrics.gauge("gateway.routing.in.flight", "jobs this gateway sent to a board and still waits on",
                 router::inFlightJobs);
         metrics.gauge("gateway.jobs.pending", "requests waiting on a job", pending::size);
+        metrics.gauge("gateway.jobs.followers", "resumed streams following a job's events live", pending::followers);
         metrics.gauge("gateway.broker.up", "1 when the last broker check succeeded",
                 () -> broker.state() == BrokerStatus.State.UP ? 1 : 0);
     }

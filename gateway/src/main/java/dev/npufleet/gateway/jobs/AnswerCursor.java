@@ -20,6 +20,19 @@ public final class AnswerCursor {
     private long trimmed;
     private long gaps;
 
+    /** A cursor for an answer read from its start. */
+    public AnswerCursor() {
+        this(0);
+    }
+
+    /** A cursor that goes on after {@code delivered} code points read elsewhere (a job's text in the log). */
+    public AnswerCursor(long delivered) {
+        if (delivered < 0) {
+            throw new IllegalArgumentException("delivered must be >= 0, was " + delivered);
+        }
+        this.delivered = delivered;
+    }
+
     /**
      * @return the part of {@code text} (which starts at code point {@code seq}) not delivered yet;
      *     empty when all of it was

@@ -1,16 +1,24 @@
 package dev.npufleet.gateway.jobs;
 
 import dev.npufleet.protocol.Event;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The jobs this gateway waits on: job id → the listener of the request that made it. A request
  * registers before it publishes its job (so no event can come first) and removes itself when it
- * ends; events of jobs not here (another gateway's, or already ended) are ignored. Any thread.
+ * ends; events of jobs not here (another gateway's, or already ended) are ignored. Besides that one listener, a
+ * job may have followers: resumed streams ({@code GET /v1/jobs/{id}/events}) of a job this or another gateway took,
+ * any number per job, fed by the same events consumer as the requests, so that a follower costs no consumer. Any
+ * thread.
  */
 public final class PendingJobs {
     private final ConcurrentMap<String, JobListener> listeners = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Set<JobListener>> followers = new ConcurrentHashMap<>();
+    private final AtomicInteger followerCount = new AtomicInteger();
 
     /** @throws IllegalStateException if the job id is taken (ids are UUIDv7: a bug, not bad luck) */
     public void register(String jobId, JobListener listener) {
@@ -24,25 +32,55 @@ public final class PendingJobs {
         listeners.remove(jobId, listener);
     }
 
+    /** Adds a follower of the job's events, beside its request's listener and other followers. */
+    public void follow(String jobId, JobListener follower) {
+        followers.compute(jobId, (id, set) -> {
+            Set<JobListener> all = set != null ? set : new CopyOnWriteArraySet<>();
+            if (all.add(follower)) {
+                followerCount.incrementAndGet();
+            }
+            return all;
+        });
+    }
+
+    /** Removes a follower; idempotent. */
+    public void unfollow(String jobId, JobListener follower) {
+        followers.computeIfPresent(jobId, (id, set) -> {
+            if (set.remove(follower)) {
+                followerCount.decrementAndGet();
+            }
+            return set.isEmpty() ? null : set;
+        });
+    }
+
     public boolean isPending(String jobId) {
-        return jobId != null && listeners.containsKey(jobId);
+        return jobId != null && (listeners.containsKey(jobId) || followers.containsKey(jobId));
     }
 
     /**
-     * Hands the event to its job's listener.
+     * Hands the event to its job's listener and followers.
      *
-     * @return false when no request here waits for that job
+     * @return false when nothing here waits for that job
      */
     public boolean dispatch(Event event) {
         JobListener listener = listeners.get(event.jobId());
-        if (listener == null) {
-            return false;
+        Set<JobListener> following = followers.get(event.jobId());
+        if (listener != null) {
+            listener.onEvent(event);
         }
-        listener.onEvent(event);
-        return true;
+        if (following != null) {
+            following.forEach(f -> f.onEvent(event));
+        }
+        return listener != null || following != null;
     }
 
+    /** Requests waiting on a job (followers not counted). */
     public int size() {
         return listeners.size();
+    }
+
+    /** Followers registered now, over all jobs. */
+    public int followers() {
+        return followerCount.get();
     }
 }

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  *   <li>{@code gateway_routing_decisions_total{policy,reason}}: where jobs were sent and why (see
  *       {@code RouteReason})</li>
  *   <li>{@code gateway_routing_in_flight}: jobs this gateway sent to a board and is still waiting on</li>
- *   <li>{@code gateway_jobs_pending}, {@code gateway_broker_up}</li>
+ *   <li>{@code gateway_jobs_pending}, {@code gateway_jobs_followers}, {@code gateway_broker_up}</li>
  * </ul>
  * Thread-safe; hot paths use meters built once.
  */

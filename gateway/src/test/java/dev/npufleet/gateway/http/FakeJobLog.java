@@ -23,6 +23,11 @@ final class FakeJobLog implements JobLog {
     volatile RuntimeException failure;
     /** Lookups made so far. */
     final AtomicInteger reads = new AtomicInteger();
+    /**
+     * When set, lookups wait for it and read the log when it completes, on the completing thread (a slow lookup, as
+     * under load; what the caller chains on the lookup has run too when {@code complete} returns).
+     */
+    volatile CompletableFuture<Void> hold;
 
     FakeJobLog(FakeBus bus) {
         this.bus = bus;
@@ -43,6 +48,15 @@ final class FakeJobLog implements JobLog {
         if (failure != null) {
             return CompletableFuture.failedFuture(failure);
         }
+        CompletableFuture<Void> gate = hold;
+        if (gate != null) {
+            return gate.thenApply(v -> snapshots(jobIds));
+        }
+        Map<String, JobSnapshot> out = snapshots(jobIds);
+        return CompletableFuture.supplyAsync(() -> out);
+    }
+
+    private Map<String, JobSnapshot> snapshots(Collection<String> jobIds) {
         List<Event> log = new ArrayList<>(bus.events);
         log.addAll(workerEvents);
         Map<String, JobSnapshot> out = new LinkedHashMap<>();
@@ -51,6 +65,6 @@ final class FakeJobLog implements JobLog {
             log.stream().filter(e -> e.jobId().equals(id)).forEach(progress::accept);
             out.put(id, progress.snapshot());
         }
-        return CompletableFuture.supplyAsync(() -> out);
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.npufleet.gateway.kafka.BrokerStatuses;
 import dev.npufleet.protocol.ErrorCode;
 import dev.npufleet.protocol.ErrorInfo;
 import dev.npufleet.protocol.Event;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /v1/jobs/{id}/events}: a job's answer as its endpoint's SSE stream, from the log, resumed after
- * {@code Last-Event-ID}; it follows a running job to its end.
+ * {@code Last-Event-ID}; it follows a running job's events live to its end, joined to the history without a gap
+ * or a repeat, and lets go of the job when the client does.
  */
 class JobEventStreamHttpTest {
     private static final String CHAT = """
@@ -68,10 +70,9 @@ class JobEventStreamHttpTest {
         harness.publish(Events.chunk(job.id(), 0, "Hello"));
 
         // the client had "Hel" (SSE id 3) when its stream broke
-        int reads = harness.jobLog.reads.get();
         CompletableFuture<HttpResponse<String>> resumed = events(job.id(), "3");
-        // the stream has read the log twice (found the job, then followed it) before the rest comes
-        await().atMost(Duration.ofSeconds(10)).until(() -> harness.jobLog.reads.get() >= reads + 2);
+        // the stream follows the job's events before the rest comes
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.pending.followers() == 1);
         harness.publish(Events.chunk(job.id(), 5, ", board"));
         harness.publish(Event.finish(job.id(), Events.BOARD, 1, 12, "stop", Usage.of(9, 3, 0), null, null));
         HttpResponse<String> response = resumed.get(20, TimeUnit.SECONDS);
@@ -110,6 +111,114 @@ class JobEventStreamHttpTest {
         assertThat(frames.get(1).id()).isEqualTo("4");
         assertThat(JsonCodec.mapper().readTree(frames.get(2).data()).at("/choices/0/finish_reason").asText())
                 .isEqualTo("length");
+        assertThat(harness.pending.followers()).as("a finished job is answered from the log alone").isZero();
+    }
+
+    @Test
+    void shouldJoinTheHistoryAndTheLiveEventsWithoutAGapOrARepeat() throws Exception {
+        Job job = chatJob();
+        harness.publish(Events.started(job.id()));
+        harness.publish(Events.chunk(job.id(), 0, "Hello"));
+        CompletableFuture<Void> slowLookup = new CompletableFuture<>();
+        harness.jobLog.hold = slowLookup;
+
+        CompletableFuture<HttpResponse<String>> resumed = events(job.id(), "3");
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.pending.followers() == 1);
+        // a chunk published while the history is read: handed over live and in the history as well
+        harness.publish(Events.chunk(job.id(), 5, ", bo"));
+        slowLookup.complete(null); // reads the log and joins the stream to the job on this thread
+        // a re-run (a worker crashed) replays the answer from its start, and goes on
+        harness.publish(Event.chunk(job.id(), "board-2", 2, 0, "Hello, boa"));
+        harness.publish(Event.chunk(job.id(), "board-2", 2, 10, "rd"));
+        harness.publish(Event.finish(job.id(), "board-2", 2, 12, "stop", Usage.of(9, 3, 0), null, null));
+        List<SseFrame> frames = frames(resumed.get(20, TimeUnit.SECONDS));
+
+        List<SseFrame> content = frames.subList(0, frames.size() - 2);
+        StringBuilder text = new StringBuilder();
+        for (SseFrame f : content) {
+            text.append(JsonCodec.mapper().readTree(f.data()).at("/choices/0/delta/content").asText());
+        }
+        assertThat(text).hasToString("lo, board");
+        assertThat(content).extracting(SseFrame::id).containsExactly("9", "10", "12");
+        assertThat(JsonCodec.mapper().readTree(frames.get(frames.size() - 2).data()).at("/choices/0/finish_reason")
+                .asText()).isEqualTo("stop");
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.pending.followers() == 0);
+    }
+
+    @Test
+    void shouldEndAsIncompleteWhenTheJobFinishesAfterAHoleInItsText() throws Exception {
+        Job job = chatJob();
+        harness.publish(Events.chunk(job.id(), 0, "Hello"));
+        CompletableFuture<HttpResponse<String>> resumed = events(job.id(), "5");
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.pending.followers() == 1);
+
+        // code points 5 to 9 never arrive
+        harness.publish(Events.chunk(job.id(), 9, "ard"));
+        harness.publish(Events.finish(job.id(), 12, Usage.of(9, 3, 0)));
+        List<SseFrame> frames = frames(resumed.get(20, TimeUnit.SECONDS));
+
+        assertThat(frames).extracting(SseFrame::data).noneMatch(d -> d.contains("ard"));
+        JsonNode error = JsonCodec.mapper().readTree(frames.get(frames.size() - 2).data());
+        assertThat(error.at("/error/code").asText()).isEqualTo("answer_incomplete");
+        assertThat(frames.get(frames.size() - 1).data()).isEqualTo("[DONE]");
+    }
+
+    @Test
+    void shouldEndWithAnErrorEventWhenTheBrokerGoesDownWhileFollowing() throws Exception {
+        Job job = chatJob();
+        harness.publish(Events.chunk(job.id(), 0, "Hello"));
+        CompletableFuture<HttpResponse<String>> resumed = events(job.id(), null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> harness.pending.followers() == 1);
+
+        BrokerStatuses.down(harness.broker, "TimeoutException: no broker answered");
+        HttpResponse<String> response = resumed.get(20, TimeUnit.SECONDS);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<SseFrame> frames = frames(response);
+        assertThat(JsonCodec.mapper().readTree(frames.get(1).data()).at("/choices/0/delta/content").asText())
+                .isEqualTo("Hello");
+        JsonNode error = JsonCodec.mapper().readTree(frames.get(frames.size() - 2).data());
+        assertThat(error.at("/error/code").asText()).isEqualTo("broker_unavailable");
+        assertThat(error.at("/error/message").asText()).contains("Last-Event-ID: 5");
+        assertThat(frames.get(frames.size() - 1).data()).isEqualTo("[DONE]");
+        assertThat(harness.pending.followers()).isZero();
+    }
+
+    @Test
+    void shouldRefuseToFollowARunningJobBeforeTheEventsAreReadButServeAnEndedOne() throws Exception {
+        Job running = chatJob();
+        harness.publish(Events.chunk(running.id(), 0, "Hello"));
+        Job ended = chatJob();
+        harness.publish(Events.chunk(ended.id(), 0, "Bye"));
+        harness.publish(Events.finish(ended.id(), 3, Usage.of(9, 1, 0)));
+        // the events consumer is not positioned yet: live events could be missed, so a running job is not joined
+        harness.eventsReady.set(false);
+
+        HttpResponse<String> refused = events(running.id(), null).get(20, TimeUnit.SECONDS);
+        HttpResponse<String> served = events(ended.id(), null).get(20, TimeUnit.SECONDS);
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(JsonCodec.mapper().readTree(refused.body()).at("/error/code").asText())
+                .isEqualTo("broker_unavailable");
+        assertThat(served.statusCode()).isEqualTo(200);
+        assertThat(frames(served).get(frames(served).size() - 1).data()).isEqualTo("[DONE]");
+        assertThat(harness.pending.followers()).isZero();
+    }
+
+    @Test
+    void shouldReleaseTheFollowerWhenTheClientHangsUp() throws Exception {
+        harness.close();
+        harness = new HttpHarness(Map.of("NPUFLEET_SSE_KEEPALIVE_MS", "100"));
+        Job job = chatJob();
+        harness.publish(Events.chunk(job.id(), 0, "Hello"));
+
+        try (RawClient client = RawClient.get(harness.port(), "/v1/jobs/" + job.id() + "/events", "Last-Event-ID: 2")) {
+            assertThat(client.readUntil("\"llo\"")).contains("id: 5");
+            assertThat(harness.pending.followers()).isEqualTo(1);
+        }
+
+        // the next keep-alive comment fails to reach the client, which releases its place
+        await().atMost(Duration.ofSeconds(20)).until(() -> harness.pending.followers() == 0);
     }
 
     @Test
@@ -127,6 +236,7 @@ class JobEventStreamHttpTest {
     @Test
     void shouldAnswer404ForAnUnknownJobAnd400ForABadOffset() throws Exception {
         HttpResponse<String> unknown = events(JobIds.newId(), null).get(20, TimeUnit.SECONDS);
+        assertThat(harness.pending.followers()).isZero();
         Job job = chatJob();
         HttpResponse<String> bad = events(job.id(), "-4").get(20, TimeUnit.SECONDS);
 

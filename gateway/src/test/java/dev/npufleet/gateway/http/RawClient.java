@@ -23,6 +23,20 @@ public final class RawClient implements AutoCloseable {
         return client;
     }
 
+    /** Sends a GET with the given extra header lines (each "Name: value"). */
+    public static RawClient get(int port, String path, String... headers) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        StringBuilder head = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+        for (String header : headers) {
+            head.append(header).append("\r\n");
+        }
+        OutputStream out = socket.getOutputStream();
+        out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return new RawClient(socket);
+    }
+
     /** Sends another POST on the same connection (after an answer, or pipelined before it). */
     public void send(String path, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);

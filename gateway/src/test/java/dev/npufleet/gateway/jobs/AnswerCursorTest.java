@@ -67,4 +67,14 @@ class AnswerCursorTest {
         assertThat(cursor.delivered()).isZero();
         assertThat(cursor.dropped()).isZero();
     }
+
+    @Test
+    void shouldGoOnAfterTextReadElsewhere() {
+        AnswerCursor resumed = new AnswerCursor(5); // "Hello" came from the log
+
+        assertThat(resumed.accept(0, "Hello, bo")).isEqualTo(", bo");
+        assertThat(resumed.accept(12, "!")).isEmpty();
+        assertThat(resumed.isCut(13)).isTrue();
+        assertThat(resumed.delivered()).isEqualTo(9);
+    }
 }

@@ -52,4 +52,44 @@ class PendingJobsTest {
 
         assertThatThrownBy(() -> pending.register("job", e -> { })).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void shouldHandAnEventToItsRequestAndToEveryFollowerUntilEachLetsGo() {
+        List<Event> request = new ArrayList<>();
+        List<Event> first = new ArrayList<>();
+        List<Event> second = new ArrayList<>();
+        JobListener firstFollower = first::add;
+        JobListener secondFollower = second::add;
+        pending.register("job", request::add);
+        pending.follow("job", firstFollower);
+        pending.follow("job", secondFollower);
+        pending.follow("job", secondFollower); // once is enough
+
+        pending.dispatch(Event.chunk("job", "w", 1, 0, "a"));
+        pending.unfollow("job", firstFollower);
+        pending.unfollow("job", firstFollower);
+        pending.dispatch(Event.chunk("job", "w", 1, 1, "b"));
+
+        assertThat(request).extracting(Event::text).containsExactly("a", "b");
+        assertThat(first).extracting(Event::text).containsExactly("a");
+        assertThat(second).extracting(Event::text).containsExactly("a", "b");
+        assertThat(pending.followers()).isEqualTo(1);
+        assertThat(pending.size()).as("followers are not requests").isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepAFollowedJobPendingWithoutARequestAndForgetItWithItsLastFollower() {
+        List<Event> seen = new ArrayList<>();
+        JobListener follower = seen::add;
+        pending.follow("elsewhere", follower);
+
+        assertThat(pending.isPending("elsewhere")).isTrue();
+        assertThat(pending.dispatch(Event.chunk("elsewhere", "w", 1, 0, "x"))).isTrue();
+
+        pending.unfollow("elsewhere", follower);
+        assertThat(pending.isPending("elsewhere")).isFalse();
+        assertThat(pending.dispatch(Event.chunk("elsewhere", "w", 1, 1, "y"))).isFalse();
+        assertThat(seen).extracting(Event::text).containsExactly("x");
+        assertThat(pending.followers()).isZero();
+    }
 }

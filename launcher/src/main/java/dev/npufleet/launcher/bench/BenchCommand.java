@@ -20,7 +20,7 @@ public final class BenchCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--scenario", defaultValue = "custom", description = "custom, overhead, cache, routing, scaling, "
-            + "capacity, tenancy (default: ${DEFAULT-VALUE}).")
+            + "capacity, tenancy, resume (default: ${DEFAULT-VALUE}).")
     String scenario;
 
     @Option(names = "--url", description = "Target gateway (custom scenario). Default: start a local fleet.")
@@ -137,8 +137,9 @@ public final class BenchCommand implements Callable<Integer> {
             case "scaling" -> scenarios.scaling();
             case "capacity" -> scenarios.capacity();
             case "tenancy" -> scenarios.tenancy();
+            case "resume" -> scenarios.resume();
             default -> throw new IllegalArgumentException("unknown scenario " + scenario
-                    + "; use custom, overhead, cache, routing, scaling, capacity or tenancy");
+                    + "; use custom, overhead, cache, routing, scaling, capacity, tenancy or resume");
         };
         report.write(out);
         System.out.println();

@@ -173,6 +173,17 @@ final class Scenarios {
         return report;
     }
 
+    /** Issue 15 item 4: how far a resumed stream ({@code /v1/jobs/{id}/events}) lags the live stream of its job. */
+    BenchReport resume() throws Exception {
+        BenchReport report = new BenchReport("resume", command);
+        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of())) {
+            System.err.println("Streaming " + o.requests + " jobs live and resumed ...");
+            new ResumeLagBench(fleet.baseUrl()).run(report, o.warmup, o.requests,
+                    n -> ResumeLagBench.completionBody(o.model, n, o.maxTokens));
+        }
+        return report;
+    }
+
     /** Issue 6, table 5: open streams and relayed tokens/s one gateway holds. */
     BenchReport capacity() throws Exception {
         return CapacityBench.run(command, o.streams, o.streamRate, o.tokensPerChunk, o.maxTokens, o.httpPort,
