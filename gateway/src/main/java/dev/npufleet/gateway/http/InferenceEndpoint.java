@@ -77,6 +77,7 @@ final class InferenceEndpoint {
             if (failure != null) {
                 exchange.publishFailed(failure);
             } else {
+                exchange.jobAcked();
                 // off the producer's I/O thread, which this callback runs on: a send may wait for metadata there
                 try {
                     services.executor().execute(() -> recordAccepted(job, request, AccessGuard.caller(call).owner()));
