@@ -80,6 +80,25 @@ class TimingHttpTest {
     }
 
     @Test
+    void shouldGiveAnOllamaClientThatAsksTheHeaderOnAWholeAnswerAndNothingInItsStream() throws Exception {
+        CompletableFuture<HttpResponse<String>> whole = post("/api/chat", """
+                {"model":"test-model","stream":false,"messages":[{"role":"user","content":"Hi"}]}""", "1");
+        answer(WORKER);
+        CompletableFuture<HttpResponse<String>> streamed = post("/api/chat", """
+                {"model":"test-model","messages":[{"role":"user","content":"Hi"}]}""", "1");
+        answer(WORKER);
+
+        HttpResponse<String> response = whole.get(10, TimeUnit.SECONDS);
+        HttpResponse<String> lines = streamed.get(10, TimeUnit.SECONDS);
+
+        assertThat(HopReport.parseServerTiming(response.headers().firstValue("server-timing").orElseThrow())
+                .get("kafka")).isPresent();
+        assertThat(lines.statusCode()).isEqualTo(200);
+        assertThat(lines.body()).doesNotContain(HopReport.FIELD);
+        assertThat(lines.body().strip().lines().reduce((a, b) -> b).orElseThrow()).contains("\"done\":true");
+    }
+
+    @Test
     void shouldSendNothingExtraToAClientThatDidNotAsk() throws Exception {
         CompletableFuture<HttpResponse<String>> unary = post(CHAT, null);
         answer(WORKER);
@@ -127,7 +146,11 @@ class TimingHttpTest {
     }
 
     private CompletableFuture<HttpResponse<String>> post(String body, String timingHeader) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(harness.uri("/v1/chat/completions"))
+        return post("/v1/chat/completions", body, timingHeader);
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(String path, String body, String timingHeader) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(harness.uri(path))
                 .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (timingHeader != null) {
