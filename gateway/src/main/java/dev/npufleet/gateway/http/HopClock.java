@@ -9,20 +9,24 @@ import java.util.List;
 import org.eclipse.jetty.server.Request;
 
 /**
- * One request's marks on the gateway's monotonic clock (received, job acknowledged, first chunk received, first
- * byte written), each kept at its first value and recorded in the gateway's hop histograms as it comes; at the
- * job's end, joined with the worker's {@link Hops} from the {@code FINISH} into a {@link HopReport}. Kafka's share
- * is a difference of two durations, each measured on one host: (job acknowledged → first chunk received, here)
- * minus (polled → first chunk sent, on the worker), so no two hosts' clocks are ever compared.
+ * One request's marks on the gateway's monotonic clock (received, job sent, job acknowledged, first chunk received,
+ * first byte written), each kept at its first value and recorded in the gateway's hop histograms as it comes; at
+ * the job's end, joined with the worker's {@link Hops} from the {@code FINISH} into a {@link HopReport}. Kafka's
+ * share is a difference of two durations, each measured on one host: (job sent → first chunk received, here) minus
+ * (polled → first chunk sent, on the worker), so no two hosts' clocks are ever compared. It starts at the send, not
+ * at the acknowledgement: the acknowledgement's callback runs on the producer's I/O thread, which on a loaded
+ * machine ran after the worker had already polled the job (5 of 200 requests of a benchmark at load 23–38 on 2
+ * cores), while no worker can poll a job before it was sent. The acknowledgement is reported beside the path.
  *
- * <p>Threads: the acknowledgement mark on the producer's I/O thread, the others and {@link #finish} on the
- * events-consumer thread; marks are volatile.
+ * <p>Threads: the send mark on the request thread, the acknowledgement mark on the producer's I/O thread, the
+ * others and {@link #finish} on the events-consumer thread; marks are volatile.
  */
 final class HopClock {
     private final long received;
     private final boolean asked;
     private final GatewayMetrics metrics;
     private final String model;
+    private volatile long sent;
     private volatile long acked;
     private volatile long firstChunk;
     private volatile int chunkAttempt;
@@ -47,6 +51,18 @@ final class HopClock {
 
     boolean asked() {
         return asked;
+    }
+
+    /** The job is about to be handed to the producer (request thread). */
+    void jobSent() {
+        jobSent(System.nanoTime());
+    }
+
+    void jobSent(long now) {
+        if (sent == 0) {
+            sent = now;
+            metrics.hop(model, "publish", now - received);
+        }
     }
 
     void jobAcked() {
@@ -97,8 +113,8 @@ final class HopClock {
      */
     HopReport finish(Event finish, long now) {
         Hops worker = finish.timings() == null ? null : finish.timings().hops();
-        List<HopReport.Hop> out = new ArrayList<>(10);
-        add(out, "accept", ms(received, acked));
+        List<HopReport.Hop> out = new ArrayList<>(12);
+        add(out, "publish", ms(received, sent));
         Double kafka = kafka(worker, finish.attempt());
         if (kafka != null) {
             metrics.hop(model, "kafka", Math.round(kafka * 1e6));
@@ -108,24 +124,26 @@ final class HopClock {
             add(out, "wait", worker.waitMs());
             add(out, "first_token", worker.firstTokenMs());
             add(out, "chunk", worker.chunkMs());
-            add(out, "chunk_ack", worker.chunkAckMs());
         }
         add(out, "first_chunk", ms(received, firstChunk));
         add(out, "relay", ms(firstChunk, firstWrite));
         add(out, "ttfb", ms(received, firstWrite));
         add(out, "total", ms(received, now));
+        // beside the path: the acknowledgements of the job and of its first chunk
+        add(out, "accept", ms(received, acked));
+        add(out, "chunk_ack", worker == null ? null : worker.chunkAckMs());
         return new HopReport(out);
     }
 
-    /** (job acked → first chunk received) − (worker polled → first chunk sent); null when unknown or negative. */
+    /** (job sent → first chunk received) − (worker polled → first chunk sent); null when unknown or negative. */
     private Double kafka(Hops worker, int finishAttempt) {
-        Double fleet = ms(acked, firstChunk);
+        Double fleet = ms(sent, firstChunk);
         Double onWorker = worker == null ? null : worker.toFirstChunkMs();
         if (fleet == null || onWorker == null || chunkAttempt != finishAttempt) {
             return null;
         }
         double kafka = Hops.micros(fleet - onWorker);
-        return kafka >= 0 ? kafka : null; // the ack's callback ran after the worker's poll: the split is unknown
+        return kafka >= 0 ? kafka : null; // only two clocks running at different rates could do it: not trusted
     }
 
     private static Double ms(long from, long to) {

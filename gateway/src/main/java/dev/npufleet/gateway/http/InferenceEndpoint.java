@@ -73,6 +73,7 @@ final class InferenceEndpoint {
                 : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
                         call.callback(), framing, AnswerShape.of(request));
         exchange.open(call.request());
+        exchange.jobSent();
         services.bus().publishJob(job, key, route.partition()).whenComplete((ok, failure) -> {
             if (failure != null) {
                 exchange.publishFailed(failure);

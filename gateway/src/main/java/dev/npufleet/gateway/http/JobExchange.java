@@ -139,6 +139,11 @@ public abstract class JobExchange implements JobListener {
         }
     }
 
+    /** The job is about to be handed to the producer (request thread: only marks the time). */
+    public final void jobSent() {
+        hops.jobSent();
+    }
+
     /** The broker acknowledged the job (the producer's I/O thread: only marks the time). */
     public final void jobAcked() {
         hops.jobAcked();
