@@ -28,6 +28,7 @@ public record HopReport(List<Hop> hops) {
 
     private static final JsonFactory FACTORY = JsonCodec.mapper().getFactory();
     private static final Pattern ENTRY = Pattern.compile("\\s*([a-z_]+)\\s*(?:;\\s*dur=([0-9.]+))?.*");
+    private static final Pattern NAME = Pattern.compile("[a-z_]+");
 
     public HopReport {
         hops = List.copyOf(hops);
@@ -37,7 +38,7 @@ public record HopReport(List<Hop> hops) {
     public record Hop(String name, double ms) {
         public Hop {
             Objects.requireNonNull(name, "name");
-            if (!name.matches("[a-z_]+")) {
+            if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("a hop's name is a token of a-z and _, not " + name);
             }
             if (!(ms >= 0) || Double.isInfinite(ms)) {
