@@ -113,6 +113,12 @@ public record Event(
                 error, null, System.currentTimeMillis(), null, null);
     }
 
+    /** This event with other timings (a worker adds its hops to a FINISH as it sends it). */
+    public Event withTimings(Timings other) {
+        return new Event(v, jobId, type, seq, worker, attempt, text, finishReason, usage, other, error, cacheBuild,
+                timestamp, accepted, tokens, opensThinking, embeddings);
+    }
+
     /** Code points in {@code text} (0 for events without text). */
     public long length() {
         return text == null ? 0 : text.codePointCount(0, text.length());

@@ -2,6 +2,7 @@ package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.CompletionFormat;
+import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.ToolCall;
 import java.nio.ByteBuffer;
@@ -36,6 +37,14 @@ interface AnswerFraming {
      * @param elapsedNanos from the request's arrival to the job's end, as the gateway measured it
      */
     ByteBuffer[] finish(Event finish, String finishReason, long offset, long elapsedNanos);
+
+    /**
+     * The frame that carries a finished stream's hops to a client that asked ({@code X-Npufleet-Timing}), put just
+     * before the last frame of {@link #finish}; null where the framing has none (then the client gets none).
+     */
+    default ByteBuffer timing(HopReport report, long offset) {
+        return null;
+    }
 
     /** A stream's last frames when the job failed after the stream started. */
     ByteBuffer[] error(ApiError error);

@@ -73,10 +73,12 @@ final class InferenceEndpoint {
                 : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
                         call.callback(), framing, AnswerShape.of(request));
         exchange.open(call.request());
+        exchange.jobSent();
         services.bus().publishJob(job, key, route.partition()).whenComplete((ok, failure) -> {
             if (failure != null) {
                 exchange.publishFailed(failure);
             } else {
+                exchange.jobAcked();
                 // off the producer's I/O thread, which this callback runs on: a send may wait for metadata there
                 try {
                     services.executor().execute(() -> recordAccepted(job, request, AccessGuard.caller(call).owner()));

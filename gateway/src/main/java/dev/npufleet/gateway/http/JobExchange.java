@@ -3,6 +3,7 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.ErrorMapping;
+import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.gateway.jobs.AnswerCursor;
 import dev.npufleet.gateway.jobs.JobListener;
 import dev.npufleet.protocol.ErrorCode;
@@ -41,6 +42,8 @@ public abstract class JobExchange implements JobListener {
     private volatile ScheduledFuture<?> deadline;
     private volatile String worker;
     private volatile boolean thinkingOpen;
+    private final HopClock hops;
+    private volatile HopReport timing;
 
     protected JobExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
             Callback callback) {
@@ -50,6 +53,7 @@ public abstract class JobExchange implements JobListener {
         this.response = response;
         this.callback = callback;
         this.startNanos = request.getHeadersNanoTime();
+        this.hops = new HopClock(startNanos, HopClock.asked(request), services.metrics(), model);
     }
 
     /**
@@ -79,6 +83,7 @@ public abstract class JobExchange implements JobListener {
             }
             case CHUNK -> chunk(event);
             case FINISH -> {
+                timing = hops.finish(event, System.nanoTime());
                 if (event.worker() != null) {
                     worker = event.worker();
                 }
@@ -120,6 +125,7 @@ public abstract class JobExchange implements JobListener {
     }
 
     private void chunk(Event event) {
+        hops.chunkReceived(event.attempt());
         long dropped = cursor.dropped();
         long trimmed = cursor.trimmed();
         long gaps = cursor.gaps();
@@ -131,6 +137,26 @@ public abstract class JobExchange implements JobListener {
         if (!fresh.isEmpty()) {
             text(fresh, cursor.delivered());
         }
+    }
+
+    /** The job is about to be handed to the producer (request thread: only marks the time). */
+    public final void jobSent() {
+        hops.jobSent();
+    }
+
+    /** The broker acknowledged the job (the producer's I/O thread: only marks the time). */
+    public final void jobAcked() {
+        hops.jobAcked();
+    }
+
+    /** Marks text handed to the connection (the first such write ends the {@code relay} hop). */
+    protected final void textWritten() {
+        hops.firstWrite();
+    }
+
+    /** The job's hops, when the client asked for them and the job finished; else null. */
+    protected final HopReport timingAsked() {
+        return hops.asked() ? timing : null;
     }
 
     /** The job could not be published (any thread). */

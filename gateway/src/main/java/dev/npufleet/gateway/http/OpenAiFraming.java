@@ -2,6 +2,7 @@ package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.CompletionFormat;
+import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.gateway.api.SseFrames;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.JobKind;
@@ -46,6 +47,11 @@ record OpenAiFraming(CompletionFormat format, boolean includeUsage) implements A
         return includeUsage
                 ? new ByteBuffer[] {last, SseFrames.event(offset, format.usageChunk(finish.usage())), SseFrames.done()}
                 : new ByteBuffer[] {last, SseFrames.done()};
+    }
+
+    @Override
+    public ByteBuffer timing(HopReport report, long offset) {
+        return SseFrames.event(offset, report.openAiChunk(format));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.npufleet.gateway.http;
 import dev.npufleet.gateway.api.AnswerShape;
 import dev.npufleet.gateway.api.AnswerSplitter;
 import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.ToolCall;
 import java.nio.ByteBuffer;
@@ -63,6 +64,9 @@ final class StreamingExchange extends JobExchange {
         }
         services.metrics().chunkRelayed();
         writer.iterate();
+        if (!frames.isEmpty()) {
+            textWritten();
+        }
     }
 
     /** The frames {@code fresh} makes: as it is, or split into reasoning, text and tool calls. */
@@ -109,6 +113,11 @@ final class StreamingExchange extends JobExchange {
         }
         frames.addAll(List.of(framing.finish(finish, shape.finishReason(finish.finishReason(), calls), delivered(),
                 System.nanoTime() - startNanos)));
+        HopReport timing = timingAsked();
+        ByteBuffer timingFrame = timing == null ? null : framing.timing(timing, delivered());
+        if (timingFrame != null) {
+            frames.add(frames.size() - 1, timingFrame); // the last chunk before the stream's end ([DONE])
+        }
         synchronized (this) {
             openLocked();
             writer.enqueueLast(frames.toArray(ByteBuffer[]::new));

@@ -5,6 +5,7 @@ import dev.npufleet.gateway.api.AnswerShape;
 import dev.npufleet.gateway.api.AnswerSplitter;
 import dev.npufleet.gateway.api.ApiError;
 import dev.npufleet.gateway.api.ApiException;
+import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.protocol.Event;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -17,6 +18,7 @@ import org.eclipse.jetty.util.Callback;
  * {@link JobExchange}; the text is only touched by the events-consumer thread.
  */
 final class UnaryExchange extends JobExchange {
+    static final String SERVER_TIMING = "Server-Timing";
     private final AnswerFraming framing;
     private final AnswerShape shape;
     private final Request request;
@@ -84,6 +86,10 @@ final class UnaryExchange extends JobExchange {
         } catch (ApiException e) { // a FINISH the framing cannot answer (an embedding job's without vectors)
             HttpResponses.error(response, callback, e.error());
             return;
+        }
+        HopReport timing = timingAsked();
+        if (timing != null) {
+            response.getHeaders().put(SERVER_TIMING, timing.serverTiming());
         }
         HttpResponses.json(response, callback, 200, body);
     }

@@ -28,6 +28,11 @@ import java.util.function.Supplier;
  *   <li>{@code gateway_routing_decisions_total{policy,reason}}: where jobs were sent and why (see
  *       {@code RouteReason})</li>
  *   <li>{@code gateway_routing_in_flight}: jobs this gateway sent to a board and is still waiting on</li>
+ *   <li>{@code gateway_hop_seconds{model,hop}}: a request's hops on the gateway's clock ({@code publish}: arrival
+ *       to the job handed to the producer; {@code accept}: arrival to the job's acknowledgement; {@code first_chunk}:
+ *       arrival to its first chunk received; {@code relay}: first chunk received to its text written; {@code kafka}:
+ *       Kafka both ways and the job's wait in its partition, the gateway's job-sent to first-chunk span less the
+ *       worker's polled to first-chunk-sent span)</li>
  *   <li>{@code gateway_jobs_pending}, {@code gateway_jobs_followers}, {@code gateway_broker_up}</li>
  * </ul>
  * Thread-safe; hot paths use meters built once.
@@ -73,6 +78,13 @@ public final class GatewayMetrics {
     public void ttft(String model, long nanos) {
         Timer.builder("gateway.ttft").tag("model", model).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(1))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One hop of one request (see the class comment for the names). */
+    public void hop(String model, String hop, long nanos) {
+        Timer.builder("gateway.hop").tag("model", model).tag("hop", hop).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(50_000)).maximumExpectedValue(Duration.ofMinutes(1))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 

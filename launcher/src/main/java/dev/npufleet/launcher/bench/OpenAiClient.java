@@ -1,6 +1,7 @@
 package dev.npufleet.launcher.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.protocol.JsonCodec;
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -36,7 +38,7 @@ public final class OpenAiClient implements BenchClient {
     public CompletableFuture<RequestResult> send(String body, boolean stream) {
         long start = System.nanoTime();
         HttpRequest request = HttpRequest.newBuilder(chatUri).timeout(timeout)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header(HopReport.REQUEST_HEADER, "1")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         CompletableFuture<RequestResult> result;
         if (stream) {
@@ -54,15 +56,19 @@ public final class OpenAiClient implements BenchClient {
         double ms = millisSince(start);
         JsonNode json = JsonCodec.decode(response.body().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 JsonNode.class);
-        return withUsage(json.path("usage"), ms, ms, response);
+        return withUsage(json.path("usage"), ms, ms, response, Map.of());
     }
 
-    static RequestResult withUsage(JsonNode usage, double ttft, double e2e, HttpResponse<?> response) {
+    /** @param streamHops the hops of a stream's timing chunk; empty: those of the {@code Server-Timing} header */
+    static RequestResult withUsage(JsonNode usage, double ttft, double e2e, HttpResponse<?> response,
+            Map<String, Double> streamHops) {
+        Map<String, Double> hops = !streamHops.isEmpty() ? streamHops : response.headers().firstValue("server-timing")
+                .map(h -> HopTimes.of(HopReport.parseServerTiming(h))).orElse(Map.of());
         return new RequestResult(null, ttft, e2e, usage.path("prompt_tokens").asInt(),
                 usage.path("completion_tokens").asInt(),
                 usage.path("prompt_tokens_details").path("cached_tokens").asInt(), usage.path("cache_hit").asBoolean(),
                 response.headers().firstValue("x-npufleet-worker").orElse(null),
-                response.headers().firstValue("x-npufleet-route").orElse(null));
+                response.headers().firstValue("x-npufleet-route").orElse(null), hops);
     }
 
     private static RequestResult failed(int status, long start) {
@@ -91,6 +97,7 @@ public final class OpenAiClient implements BenchClient {
         private volatile double end = Double.NaN;
         private volatile JsonNode usage = JsonCodec.mapper().createObjectNode();
         private volatile String error;
+        private volatile Map<String, Double> hops = Map.of();
 
         SseTimer(long start) {
             this.start = start;
@@ -121,6 +128,9 @@ public final class OpenAiClient implements BenchClient {
             if (json.hasNonNull("usage")) {
                 usage = json.get("usage");
             }
+            if (json.has(HopReport.FIELD)) {
+                hops = HopTimes.of(json.get(HopReport.FIELD));
+            }
         }
 
         @Override
@@ -139,7 +149,7 @@ public final class OpenAiClient implements BenchClient {
             if (error != null) {
                 return RequestResult.failed(error, end);
             }
-            return withUsage(usage, ttft, end, response);
+            return withUsage(usage, ttft, end, response, hops);
         }
     }
 }

@@ -82,7 +82,8 @@ final class Scenarios {
         try (LocalFleet fleet = fleet(1, "none", Map.of(), Map.of())) {
             memory(report, fleet, "idle");
             BenchSummary direct = DirectBaseline.run(fleet.modelFile(), "none", mix, o.requests, o.warmup, o.maxTokens);
-            BenchSummary viaFleet = load(fleet.baseUrl(), mix, 1, "fleet (HTTP+Kafka), 1 worker");
+            LoadRunner.Outcome fleetRun = run(fleet.baseUrl(), mix, 1);
+            BenchSummary viaFleet = BenchSummary.of("fleet (HTTP+Kafka), 1 worker", fleetRun.results(), fleetRun.wall());
             BenchSummary floor = KafkaFloor.measure(fleet.bootstrapServers(), o.requests, o.warmup,
                     Duration.ofMillis(Math.round(viaFleet.e2eMs().p50())));
             report.add(direct);
@@ -95,9 +96,18 @@ final class Scenarios {
                             + "Added per streamed token (1000/p50 tok/s): %.3f ms.",
                     added, floor.ttftMs().p50(), added - floor.ttftMs().p50(),
                     1000 / viaFleet.tokensPerSecondPerRequest().p50() - 1000 / direct.tokensPerSecondPerRequest().p50()));
+            hops(report, fleetRun.results());
             memory(report, fleet, "after the runs");
         }
         return report;
+    }
+
+    /** The fleet's per-hop timing of the requests (what the gateway returned to the benchmark), as a table. */
+    private static void hops(BenchReport report, List<RequestResult> results) {
+        String table = HopTimes.table(results);
+        report.note(table.isEmpty() ? "Per-hop timing: the gateway returned none (a gateway before it?)."
+                : "Per-hop timing of the fleet run, as the gateway returned it (README, \"Per-hop timing\"):\n\n"
+                        + table);
     }
 
     /** Issue 4: a long system prompt sent in full versus the same prefix as a named cache. */

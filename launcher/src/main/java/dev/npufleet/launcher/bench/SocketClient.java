@@ -1,6 +1,7 @@
 package dev.npufleet.launcher.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.protocol.JsonCodec;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,7 +89,7 @@ final class SocketClient implements BenchClient {
         RequestResult exchange(String body, long start) throws IOException {
             byte[] b = body.getBytes(StandardCharsets.UTF_8);
             String head = "POST /v1/chat/completions HTTP/1.1\r\nHost: " + host + ":" + port
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + b.length + "\r\n\r\n";
+                    + "\r\nContent-Type: application/json\r\n" + HopReport.REQUEST_HEADER + ": 1\r\nContent-Length: " + b.length + "\r\n\r\n";
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(b);
             out.flush();
@@ -96,6 +98,7 @@ final class SocketClient implements BenchClient {
             boolean chunked = false;
             String worker = null;
             String route = null;
+            Map<String, Double> hops = Map.of();
             for (String h = readLine(); !h.isEmpty(); h = readLine()) {
                 String lower = h.toLowerCase(Locale.ROOT);
                 String value = h.substring(h.indexOf(':') + 1).trim();
@@ -107,6 +110,8 @@ final class SocketClient implements BenchClient {
                     worker = value;
                 } else if (lower.startsWith("x-npufleet-route:")) {
                     route = value;
+                } else if (lower.startsWith("server-timing:")) {
+                    hops = HopTimes.of(HopReport.parseServerTiming(value));
                 }
             }
             SseScan scan = new SseScan(start);
@@ -115,7 +120,7 @@ final class SocketClient implements BenchClient {
             if (status != 200) {
                 return RequestResult.failed("http_" + status, e2e);
             }
-            return scan.result(e2e, worker, route);
+            return scan.result(e2e, worker, route, hops);
         }
 
         /** Feeds the body to {@code scan}: chunked, or {@code length} bytes (none when negative). */
@@ -152,6 +157,7 @@ final class SocketClient implements BenchClient {
         private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
         private double ttft = Double.NaN;
         private JsonNode usage = JsonCodec.mapper().createObjectNode();
+        private Map<String, Double> hops = Map.of();
         private String error;
 
         SseScan(long start) {
@@ -186,9 +192,13 @@ final class SocketClient implements BenchClient {
             if (json.hasNonNull("usage")) {
                 usage = json.get("usage");
             }
+            if (json.has(HopReport.FIELD)) {
+                hops = HopTimes.of(json.get(HopReport.FIELD));
+            }
         }
 
-        RequestResult result(double e2e, String worker, String route) {
+        /** @param headerHops the hops of a {@code Server-Timing} header (a unary answer), used unless the body had some */
+        RequestResult result(double e2e, String worker, String route, Map<String, Double> headerHops) {
             if (pending.size() > 0) {
                 line(pending.toString(StandardCharsets.UTF_8));
             }
@@ -198,7 +208,7 @@ final class SocketClient implements BenchClient {
             return new RequestResult(null, Double.isNaN(ttft) ? e2e : ttft, e2e, usage.path("prompt_tokens").asInt(),
                     usage.path("completion_tokens").asInt(),
                     usage.path("prompt_tokens_details").path("cached_tokens").asInt(),
-                    usage.path("cache_hit").asBoolean(), worker, route);
+                    usage.path("cache_hit").asBoolean(), worker, route, hops.isEmpty() ? headerHops : hops);
         }
     }
 }

@@ -40,6 +40,7 @@ public final class ChunkPublisher {
     private boolean lastSent;
     private Throwable failure;
     private Runnable onFailure = () -> { };
+    private HopMarks hops; // null: not measured
 
     public ChunkPublisher(EventSink sink, String topic, String jobId, String worker, int attempt) {
         this(sink, topic, jobId, worker, attempt, 0, 0);
@@ -66,6 +67,11 @@ public final class ChunkPublisher {
      */
     public synchronized void onFailure(Runnable action) {
         this.onFailure = action;
+    }
+
+    /** Marks the first chunk's send and acknowledgement in {@code marks}, which also stamp the last event's hops. */
+    public synchronized void measure(HopMarks marks) {
+        this.hops = marks;
     }
 
     /** Adds generated text (whole characters); sends it now unless a chunk is in flight. */
@@ -143,7 +149,7 @@ public final class ChunkPublisher {
             sendPending();
         } else if (last != null && !lastSent) {
             lastSent = true;
-            sink.send(topic, jobId, last).whenComplete((ok, error) -> {
+            sink.send(topic, jobId, hops == null ? last : hops.stamp(last)).whenComplete((ok, error) -> {
                 if (error != null) {
                     done.completeExceptionally(error);
                 } else {
@@ -160,6 +166,9 @@ public final class ChunkPublisher {
         sentLength += text.codePointCount(0, text.length());
         chunks++;
         inFlight = true;
+        if (hops != null) {
+            hops.chunkSent();
+        }
         sink.send(topic, jobId, Event.chunk(jobId, worker, attempt, seq, text, tokens))
                 .whenComplete((ok, error) -> acked(error));
     }
@@ -168,6 +177,9 @@ public final class ChunkPublisher {
         Runnable action = null;
         synchronized (this) {
             inFlight = false;
+            if (error == null && hops != null) {
+                hops.chunkAcked();
+            }
             if (error != null && failure == null) {
                 failure = error;
                 pending.setLength(0); // can never be published: a later chunk would leave a hole

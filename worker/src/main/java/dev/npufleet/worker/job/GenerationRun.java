@@ -41,14 +41,18 @@ final class GenerationRun implements TokenListener {
     private final ChunkPublisher chunks;
     private final StopSequenceFilter stops;
     private final PriorAttempt continued;
+    private final HopMarks hops;
     private final boolean trace = LOG.isTraceEnabled();
     private final long startNanos = System.nanoTime();
     private volatile long firstTokenNanos;
     private int tokens;
 
-    /** @param continued the earlier attempt's text to continue, or {@link PriorAttempt#NONE} */
+    /**
+     * @param continued the earlier attempt's text to continue, or {@link PriorAttempt#NONE}
+     * @param hops the job's marks: this run sets slot started and first token
+     */
     GenerationRun(JobServices services, Job job, RecordContext ctx, RunControl control, ChunkPublisher chunks,
-            PriorAttempt continued) {
+            PriorAttempt continued, HopMarks hops) {
         this.s = services;
         this.board = services.identity().workerId();
         this.job = job;
@@ -56,6 +60,7 @@ final class GenerationRun implements TokenListener {
         this.control = control;
         this.chunks = chunks;
         this.continued = continued;
+        this.hops = hops;
         this.stops = new StopSequenceFilter(job.params().stop());
         chunks.onFailure(() -> control.abort(AbortReason.UNDELIVERED));
     }
@@ -75,6 +80,7 @@ final class GenerationRun implements TokenListener {
         int maxNew = (job.params().maxTokens() == null ? s.limits().maxNewTokens()
                 : Math.min(job.params().maxTokens(), s.limits().maxNewTokens())) - continued.tokens();
         String prompt = plan.full() + continued.text();
+        hops.slotStarted();
         EngineResult result = control.aborted() || maxNew <= 0 ? null : s.prompting().engine().run(
                 new EngineRequest(prompt, maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null,
                         prepared == null ? null : plan.prefix()), this);
@@ -130,6 +136,7 @@ final class GenerationRun implements TokenListener {
     public void onToken(int tokenId, String text) {
         if (firstTokenNanos == 0) {
             firstTokenNanos = System.nanoTime();
+            hops.firstToken();
         }
         tokens++;
         if (trace) {

@@ -47,8 +47,14 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
 
     @Override
     public CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun) {
+        return handle(record, mayHaveRun, System.nanoTime());
+    }
+
+    @Override
+    public CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun,
+            long polledNanos) {
         RecordContext ctx = new RecordContext(record.topic(), record.partition(), record.offset(), record.key(),
-                record.timestamp(), mayHaveRun);
+                record.timestamp(), mayHaveRun, polledNanos);
         JobDecoder.Decoded decoded = decoder.decode(record.value());
         if (decoded instanceof JobDecoder.Malformed bad) {
             LOG.atWarn().addKeyValue("board", s.identity().workerId()).addKeyValue("partition", ctx.partition())

@@ -98,6 +98,8 @@ public final class JobProcessor {
                 ? rerunFrom(job, prior) : PriorAttempt.NONE;
         ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), board, attempt,
                 continued.length(), continued.tokens());
+        HopMarks hops = new HopMarks(ctx.polledNanos(), s.tracking().metrics());
+        chunks.measure(hops);
         s.tracking().metrics().queueWait(queueMs);
         CompletableFuture<Void> started = s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(),
                 board, attempt, new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)));
@@ -113,7 +115,7 @@ public final class JobProcessor {
             if (job.kind() == JobKind.EMBEDDING) {
                 return new EmbeddingRun(s, job, control, chunks).run(queueMs);
             }
-            return new GenerationRun(s, job, ctx, control, chunks, continued).run(cache, queueMs);
+            return new GenerationRun(s, job, ctx, control, chunks, continued, hops).run(cache, queueMs);
         } catch (PromptCaches.BuildAborted e) {
             AbortReason reason = control.reason();
             if (reason != null && reason.abandonsJob()) {

@@ -7,7 +7,9 @@ package dev.npufleet.worker.job;
  * @param timestamp the record's timestamp (epoch millis)
  * @param mayHaveRun the record was in its partition before this worker owned it, so another worker may
  *     have started (or even finished) the job before a crash or a rebalance
+ * @param polledNanos when the record came out of the consumer's poll ({@link System#nanoTime}; 0: unknown), the
+ *     first of the job's {@link HopMarks}
  */
 public record RecordContext(String topic, int partition, long offset, String key, long timestamp,
-        boolean mayHaveRun) {
+        boolean mayHaveRun, long polledNanos) {
 }

@@ -18,6 +18,16 @@ public interface RecordHandler {
      */
     CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun);
 
+    /**
+     * As {@link #handle(ConsumerRecord, boolean)}, told when the record came out of the consumer's poll.
+     *
+     * @param polledNanos {@link System#nanoTime} when the poll returned the record
+     */
+    default CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun,
+            long polledNanos) {
+        return handle(record, mayHaveRun);
+    }
+
     /** Stops the running job, if any, for {@code reason}; returns at once. Any thread. */
     void abortRunning(AbortReason reason);
 }

@@ -74,6 +74,8 @@ public final class JobLoop implements Runnable {
     /** Per owned partition: the end offset when it became ours; records below it may have run elsewhere. */
     private final Map<TopicPartition, Long> ownedFrom = new HashMap<>();
     private InFlight inFlight;
+    /** When the last poll that returned records did: the backlog holds only its records (the rest are paused). */
+    private long polledNanos;
     private final OffsetCommits commits;
     private long drainDeadline;
     private long abortDeadline;
@@ -170,6 +172,9 @@ public final class JobLoop implements Runnable {
                 ? Duration.ofMillis(200) : settings.pollTimeout();
         try {
             ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+            if (!records.isEmpty()) {
+                polledNanos = System.nanoTime();
+            }
             records.forEach(backlog::add);
             if (records.isEmpty() && backlog.isEmpty() && inFlight == null) {
                 gate.idle(); // nothing more in this lane: the other may have the slot
@@ -188,7 +193,7 @@ public final class JobLoop implements Runnable {
         boolean mayHaveRun = record.offset() < ownedFrom.getOrDefault(tp, Long.MAX_VALUE);
         CompletableFuture<RecordOutcome> done;
         try {
-            done = handler.handle(record, mayHaveRun);
+            done = handler.handle(record, mayHaveRun, polledNanos);
         } catch (RuntimeException e) {
             done = CompletableFuture.failedFuture(e);
         }

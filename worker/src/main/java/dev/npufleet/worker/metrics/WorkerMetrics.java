@@ -1,5 +1,6 @@
 package dev.npufleet.worker.metrics;
 
+import dev.npufleet.protocol.Hops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -20,7 +21,8 @@ import java.util.function.Supplier;
  * {@code npufleet_worker_cache_build_seconds}, {@code npufleet_worker_kafka_ack_seconds} (send to
  * broker acknowledgement of the worker's records), {@code npufleet_worker_kafka_commit_seconds},
  * gauges {@code npufleet_worker_queue_depth}, {@code npufleet_worker_busy},
- * {@code npufleet_worker_cache_bytes}, {@code npufleet_worker_broker_up}. Thread-safe.
+ * {@code npufleet_worker_cache_bytes}, {@code npufleet_worker_broker_up}, and the histogram
+ * {@code npufleet_worker_hop_seconds{hop}} of each job's hops to its first chunk ({@link HopTimers}). Thread-safe.
  */
 public final class WorkerMetrics {
 
@@ -44,6 +46,7 @@ public final class WorkerMetrics {
     private final Timer cacheBuild;
     private final Timer kafkaAck;
     private final Timer kafkaCommit;
+    private final HopTimers hops;
 
     public WorkerMetrics(MeterRegistry registry, String board, String model) {
         this.registry = registry;
@@ -67,6 +70,7 @@ public final class WorkerMetrics {
         this.kafkaAck = Timer.builder("npufleet.worker.kafka.ack")
                 .description("Produce to broker acknowledgement").tags(tags).register(registry);
         this.kafkaCommit = Timer.builder("npufleet.worker.kafka.commit").tags(tags).register(registry);
+        this.hops = new HopTimers(registry, tags);
     }
 
     public MeterRegistry registry() {
@@ -123,6 +127,11 @@ public final class WorkerMetrics {
 
     public void kafkaAck(long nanos) {
         kafkaAck.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A job's hops to its first chunk, one histogram sample per measured hop. */
+    public void hops(Hops measured) {
+        hops.record(measured);
     }
 
     public void kafkaCommit(long nanos) {
