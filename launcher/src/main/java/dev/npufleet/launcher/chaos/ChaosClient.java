@@ -25,8 +25,14 @@ final class ChaosClient {
      *
      * @param deltaNanos when each content delta of a stream arrived
      * @param polls what each poll of an asynchronous job saw, in order (none for a stream)
+     * @param jobId the fleet's id of the job (a stream's from its chunks' {@code chatcmpl-} id); null when unknown
      */
-    record Outcome(String text, boolean finished, String errorCode, List<Long> deltaNanos, List<Poll> polls) {
+    record Outcome(String text, boolean finished, String errorCode, List<Long> deltaNanos, List<Poll> polls,
+            String jobId) {
+        Outcome(String text, boolean finished, String errorCode, List<Long> deltaNanos, List<Poll> polls) {
+            this(text, finished, errorCode, deltaNanos, polls, null);
+        }
+
         Outcome(String text, boolean finished, String errorCode, List<Long> deltaNanos) {
             this(text, finished, errorCode, deltaNanos, List.of());
         }
@@ -39,6 +45,9 @@ final class ChaosClient {
     /** One poll of an asynchronous job: when its answer arrived, the job's status and the board it names. */
     record Poll(long nanos, String status, String worker) {
     }
+
+    /** A chat stream's chunks carry {@code chatcmpl-<job id>}. */
+    private static final String STREAM_ID_PREFIX = "chatcmpl-";
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
@@ -87,6 +96,7 @@ final class ChaosClient {
         List<Long> times = new ArrayList<>();
         String finish = null;
         String error = null;
+        String id = null;
         while (lines.hasNext()) {
             String line = lines.next();
             if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
@@ -97,6 +107,9 @@ final class ChaosClient {
                 error = d.at("/error/code").asText("error");
                 continue;
             }
+            if (id == null && d.path("id").asText("").startsWith(STREAM_ID_PREFIX)) {
+                id = d.path("id").asText().substring(STREAM_ID_PREFIX.length());
+            }
             String delta = d.at("/choices/0/delta/content").asText("");
             if (!delta.isEmpty()) {
                 text.append(delta);
@@ -106,7 +119,7 @@ final class ChaosClient {
                 finish = d.at("/choices/0/finish_reason").asText();
             }
         }
-        return new Outcome(text.toString(), finish != null && error == null, error, times);
+        return new Outcome(text.toString(), finish != null && error == null, error, times, List.of(), id);
     }
 
     /** Submits an asynchronous job and polls it until it ends or the client's timeout passes. */

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Small statistics of the suite's figures: time from a kill to the next token of each stream it stalled, and to the
- * end of each asynchronous job the killed board was running.
+ * Small statistics of the suite's figures: time from a kill to the next token of each stream the killed board was
+ * answering, and to the end of each asynchronous job it was running.
  */
 final class ChaosFigures {
 
@@ -19,26 +20,33 @@ final class ChaosFigures {
     }
 
     /**
-     * For each kill, the longest wait any stream had across it (last content delta before the kill to the first
-     * after it): the time the killed board's clients waited for their answer to go on elsewhere.
+     * For each kill, each stream the killed board was answering: the time from the kill to the stream's next
+     * content delta, from whichever board took the job over. A stream counts when the board had started its job
+     * (a {@code STARTED} from it in the job's history, with a later start after it), it had a delta before the
+     * kill and one after it; streams on other boards, which flowed on, are not counted.
+     *
+     * @param starts job id to the boards that started it, in order ({@link JobStarts})
      */
-    static List<Double> stallsAfterKills(Collection<ChaosLoad.Result> results, List<Long> killNanos) {
-        List<Double> stalls = new ArrayList<>();
-        for (long kill : killNanos) {
-            long worst = -1;
+    static List<Double> nextTokensAfterKills(Collection<ChaosLoad.Result> results, List<Kill> kills,
+            Map<String, List<String>> starts) {
+        List<Double> times = new ArrayList<>();
+        for (Kill kill : kills) {
             for (ChaosLoad.Result r : results) {
+                List<String> boards = r.outcome().jobId() == null ? List.of()
+                        : starts.getOrDefault(r.outcome().jobId(), List.of());
+                int on = boards.indexOf(kill.board());
+                if (!r.streamed() || on < 0 || on == boards.size() - 1) {
+                    continue; // not on the killed board, or no later start
+                }
                 List<Long> t = r.outcome().deltaNanos();
                 for (int i = 1; i < t.size(); i++) {
-                    if (t.get(i - 1) <= kill && t.get(i) > kill) {
-                        worst = Math.max(worst, t.get(i) - t.get(i - 1));
+                    if (t.get(i - 1) <= kill.nanos() && t.get(i) > kill.nanos()) {
+                        times.add((t.get(i) - kill.nanos()) / 1e9);
                     }
                 }
             }
-            if (worst >= 0) {
-                stalls.add(worst / 1e9);
-            }
         }
-        return stalls;
+        return times;
     }
 
     /**
@@ -67,11 +75,6 @@ final class ChaosFigures {
             }
         }
         return times;
-    }
-
-    /** "p50 x s, p90 y s, max z s (n kills that stalled a stream)" of seconds. */
-    static String summary(List<Double> seconds) {
-        return summary(seconds, "kills that stalled a stream", "no stream was under way at a kill");
     }
 
     /** "p50 x s, p90 y s, max z s (n what)" of seconds, or {@code none} when there are none. */

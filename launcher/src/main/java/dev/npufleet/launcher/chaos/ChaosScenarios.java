@@ -1,6 +1,7 @@
 package dev.npufleet.launcher.chaos;
 
 import dev.npufleet.launcher.LocalFleet;
+import dev.npufleet.protocol.Topics;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ final class ChaosScenarios {
         killer.join();
         long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
         ChaosLoad.Tally t = load.tally();
+        Map<String, List<String>> starts = JobStarts.read(fleet.bootstrapServers(), Topics.defaults().events());
         return List.of(
                 "| jobs (half streamed, half async, greedy) | " + t.jobs() + " |",
                 "| run time | " + seconds + " s |",
@@ -65,9 +67,9 @@ final class ChaosScenarios {
                 "| differing from their reference | " + t.differing() + " |",
                 "| lost (ended with an error, or never) | " + (t.jobs() - t.completed()) + " " + t.errorsText() + " |",
                 "| dead-lettered | " + (dlq.count() - lettersBefore) + " |",
-                "| time to the next token after a kill (streams under way) | "
-                        + ChaosFigures.summary(ChaosFigures.stallsAfterKills(load.results,
-                                kills.stream().map(ChaosFigures.Kill::nanos).toList())) + " |",
+                "| time from a kill to the next token of each stream the killed board was answering | "
+                        + ChaosFigures.summary(ChaosFigures.nextTokensAfterKills(load.results, kills, starts),
+                                "streams cut by a kill", "no stream was under way on a killed board") + " |",
                 "| time from a kill to the end elsewhere of each async job the killed board was running | "
                         + ChaosFigures.summary(ChaosFigures.finishesAfterKills(load.results, kills),
                                 "async jobs cut by a kill", "no async job was running on a killed board") + " |");
@@ -112,6 +114,7 @@ final class ChaosScenarios {
         long down = (System.nanoTime() - t0) / 1_000_000_000L;
         running.get();
         ChaosLoad.Tally t = load.tally();
+        Map<String, List<String>> starts = JobStarts.read(fleet.bootstrapServers(), Topics.defaults().events());
         return List.of(
                 "| jobs (half streamed, half async, greedy) | " + t.jobs() + " |",
                 "| broker down (stop to ready again) | " + down + " s |",
@@ -146,6 +149,7 @@ final class ChaosScenarios {
         load.run(settings.sideJobs(), settings.concurrency(), () -> true);
         ChaosClient.Outcome o = poison.get();
         ChaosLoad.Tally t = load.tally();
+        Map<String, List<String>> starts = JobStarts.read(fleet.bootstrapServers(), Topics.defaults().events());
         return List.of(
                 "| the poison job | " + (o.finished() ? "completed (not expected)" : "ended with " + o.errorCode()) + " |",
                 "| boards it crashed (restarted by the supervisor) | " + (supervisor.restarts() - restartsBefore) + " |",

@@ -2,7 +2,9 @@ package dev.npufleet.launcher.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ChaosFiguresTest {
@@ -10,18 +12,24 @@ class ChaosFiguresTest {
     private static final long S = 1_000_000_000L;
 
     @Test
-    void shouldTakeTheLongestWaitOfAnyStreamAcrossEachKill() {
-        // Given a stream stalled across the kill at 10 s (tokens at 9 s and 16 s) and one that flowed (9.5 s, 10.2 s)
-        ChaosLoad.Result stalled = new ChaosLoad.Result(true, "p",
-                new ChaosClient.Outcome("ab", true, null, List.of(9 * S, 16 * S)));
-        ChaosLoad.Result flowing = new ChaosLoad.Result(true, "p",
-                new ChaosClient.Outcome("ab", true, null, List.of(9_500_000_000L, 10_200_000_000L)));
+    void shouldTimeEachStreamTheKilledBoardWasAnsweringFromTheKillToItsNextToken() {
+        // Given board-1 killed at 10 s: job a was under way there (tokens at 9.9 s, then 16.5 s from board-2)
+        ChaosLoad.Result cut = stream("a", 9_900_000_000L, 16_500_000_000L);
+        // job b flowed on board-3 across the kill; job c was on board-1 but had ended before the kill;
+        // job d spans the kill with a long gap but board-1 never ran it
+        ChaosLoad.Result flowing = stream("b", 9_950_000_000L, 10_020_000_000L);
+        ChaosLoad.Result ended = stream("c", 8 * S, 9 * S);
+        ChaosLoad.Result slow = stream("d", 9 * S, 13 * S);
+        Map<String, List<String>> starts = Map.of("a", List.of("board-1", "board-2"), "b", List.of("board-3"),
+                "c", List.of("board-1"), "d", List.of("board-2"));
 
-        // Then the kill at 10 s cost 7 s, and a kill no stream spans counts for nothing
-        assertThat(ChaosFigures.stallsAfterKills(List.of(stalled, flowing), List.of(10 * S, 30 * S)))
-                .containsExactly(7.0);
-        assertThat(ChaosFigures.summary(List.of(7.0, 1.0, 3.0)))
-                .isEqualTo("p50 3.0 s, p90 7.0 s, max 7.0 s (3 kills that stalled a stream)");
+        List<Double> times = ChaosFigures.nextTokensAfterKills(List.of(cut, flowing, ended, slow),
+                List.of(new ChaosFigures.Kill(10 * S, "board-1"), new ChaosFigures.Kill(30 * S, "board-3")), starts);
+
+        // Then only job a counts: 6.5 s from the kill to its next token
+        assertThat(times).containsExactly(6.5);
+        assertThat(ChaosFigures.summary(List.of(7.0, 1.0, 3.0), "streams cut by a kill", "none"))
+                .isEqualTo("p50 3.0 s, p90 7.0 s, max 7.0 s (3 streams cut by a kill)");
     }
 
     @Test
@@ -48,6 +56,11 @@ class ChaosFiguresTest {
         assertThat(ChaosFigures.summary(times, "async jobs cut by a kill", "none"))
                 .isEqualTo("p50 7.5 s, p90 7.5 s, max 7.5 s (1 async jobs cut by a kill)");
         assertThat(ChaosFigures.summary(List.of(), "async jobs cut by a kill", "none")).isEqualTo("none");
+    }
+
+    private static ChaosLoad.Result stream(String jobId, long... deltas) {
+        return new ChaosLoad.Result(true, "p", new ChaosClient.Outcome("ab", true, null,
+                Arrays.stream(deltas).boxed().toList(), List.of(), jobId));
     }
 
     private static ChaosClient.Poll poll(long nanos, String status, String worker) {
