@@ -156,14 +156,14 @@ final class ChaosClient {
             switch (status) {
                 case "completed":
                     return new Outcome(job.at("/response/choices/0/message/content").asText(), true, null,
-                            List.of(), polls);
+                            List.of(), polls, id);
                 case "failed", "cancelled", "expired":
-                    return new Outcome("", false, job.at("/error/code").asText(status), List.of(), polls);
+                    return new Outcome("", false, job.at("/error/code").asText(status), List.of(), polls, id);
                 default:
                     break;
             }
         }
-        return new Outcome("", false, "never_ended", List.of(), polls);
+        return new Outcome("", false, "never_ended", List.of(), polls, id);
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {

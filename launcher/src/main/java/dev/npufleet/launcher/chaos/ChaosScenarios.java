@@ -114,7 +114,6 @@ final class ChaosScenarios {
         long down = (System.nanoTime() - t0) / 1_000_000_000L;
         running.get();
         ChaosLoad.Tally t = load.tally();
-        Map<String, List<String>> starts = JobStarts.read(fleet.bootstrapServers(), Topics.defaults().events());
         return List.of(
                 "| jobs (half streamed, half async, greedy) | " + t.jobs() + " |",
                 "| broker down (stop to ready again) | " + down + " s |",
@@ -149,10 +148,11 @@ final class ChaosScenarios {
         load.run(settings.sideJobs(), settings.concurrency(), () -> true);
         ChaosClient.Outcome o = poison.get();
         ChaosLoad.Tally t = load.tally();
-        Map<String, List<String>> starts = JobStarts.read(fleet.bootstrapServers(), Topics.defaults().events());
         return List.of(
                 "| the poison job | " + (o.finished() ? "completed (not expected)" : "ended with " + o.errorCode()) + " |",
                 "| boards it crashed (restarted by the supervisor) | " + (supervisor.restarts() - restartsBefore) + " |",
+                "| its attempts, board by board in order | " + String.join(", ", JobStarts.read(
+                        fleet.bootstrapServers(), Topics.defaults().events()).getOrDefault(o.jobId(), List.of())) + " |",
                 "| ordinary jobs meanwhile | " + t.jobs() + ", " + t.equal() + " equal to their reference, errors "
                         + t.errorsText() + " |");
     }
