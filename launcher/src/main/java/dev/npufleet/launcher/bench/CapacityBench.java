@@ -94,11 +94,14 @@ final class CapacityBench {
         sampler.shutdownNow();
         BenchSummary s = BenchSummary.of(streams + " streams", results, wall);
         double seconds = wall.toNanos() / 1e9;
-        double gatewayCores = (ProcessMemory.cpuSeconds(gateway.pid()) - gatewayCpu0) / seconds;
+        double gatewayCpu = ProcessMemory.cpuSeconds(gateway.pid()) - gatewayCpu0;
         double loadCores = (ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) - selfCpu0) / seconds;
+        // The relay's unit cost: the gateway's CPU time over the tokens it relayed, whatever the machine left it.
+        double tokens = s.aggregateTokensPerSecond() * seconds;
         report.note(String.format(Locale.ROOT, "%d streams: %.0f tokens/s relayed, gateway peak RSS %.0f MiB; CPU: "
-                + "gateway %.2f cores, load generator + broker + responder %.2f cores (of 2).", streams,
-                s.aggregateTokensPerSecond(), peakRss.get(), gatewayCores, loadCores));
+                + "gateway %.2f cores, %.1f µs per relayed token; load generator + broker + responder %.2f cores "
+                + "(of 2).", streams, s.aggregateTokensPerSecond(), peakRss.get(), gatewayCpu / seconds,
+                gatewayCpu * 1e6 / tokens, loadCores));
         return s;
     }
 
