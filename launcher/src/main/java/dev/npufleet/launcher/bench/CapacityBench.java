@@ -80,6 +80,7 @@ final class CapacityBench {
         sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(ProcessMemory.rssMiB(gateway.pid()), Math::max),
                 0, 250, TimeUnit.MILLISECONDS);
         double gatewayCpu0 = ProcessMemory.cpuSeconds(gateway.pid());
+        double gatewayJit0 = ProcessMemory.jitCpuSeconds(gateway.pid());
         double selfCpu0 = ProcessMemory.cpuSeconds(ProcessHandle.current().pid());
         long start = System.nanoTime();
         List<CompletableFuture<RequestResult>> calls = new ArrayList<>();
@@ -95,13 +96,15 @@ final class CapacityBench {
         BenchSummary s = BenchSummary.of(streams + " streams", results, wall);
         double seconds = wall.toNanos() / 1e9;
         double gatewayCpu = ProcessMemory.cpuSeconds(gateway.pid()) - gatewayCpu0;
+        double gatewayJit = ProcessMemory.jitCpuSeconds(gateway.pid()) - gatewayJit0;
         double loadCores = (ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) - selfCpu0) / seconds;
         // The relay's unit cost: the gateway's CPU time over the tokens it relayed, whatever the machine left it.
         double tokens = s.aggregateTokensPerSecond() * seconds;
         report.note(String.format(Locale.ROOT, "%d streams: %.0f tokens/s relayed, gateway peak RSS %.0f MiB; CPU: "
-                + "gateway %.2f cores, %.1f µs per relayed token; load generator + broker + responder %.2f cores "
-                + "(of 2).", streams, s.aggregateTokensPerSecond(), peakRss.get(), gatewayCpu / seconds,
-                gatewayCpu * 1e6 / tokens, loadCores));
+                + "gateway %.2f cores, %.1f µs per relayed token (%.1f µs without its JIT compiler threads); load "
+                + "generator + broker + responder %.2f cores (of 2).", streams, s.aggregateTokensPerSecond(),
+                peakRss.get(), gatewayCpu / seconds, gatewayCpu * 1e6 / tokens, (gatewayCpu - gatewayJit) * 1e6 / tokens,
+                loadCores));
         return s;
     }
 
