@@ -51,8 +51,8 @@ public final class LocalFleet implements AutoCloseable {
     /**
      * The JIT setting of every fleet process started here: the client compiler only. On a small machine shared by
      * the broker, the gateway and the workers, C2 kept compiling for minutes (half the gateway's CPU through a
-     * whole capacity run, docs/BENCHMARKS.md section 5) and competed with the token path; C1 code runs the relay
-     * at about the same cost per token and is compiled in seconds.
+     * whole capacity run, docs/BENCHMARKS.md section 5) and competed with the token path. C1 code costs a little
+     * more per relayed token once warm but is compiled in seconds; a long-running host of its own keeps the default.
      */
     public static final String JIT = "-XX:TieredStopAtLevel=1";
 
