@@ -48,6 +48,21 @@ public final class LocalFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * The JIT setting of every fleet process started here: the client compiler only. On a small machine shared by
+     * the broker, the gateway and the workers, C2 kept compiling for minutes (half the gateway's CPU through a
+     * whole capacity run, docs/BENCHMARKS.md section 5) and competed with the token path. C1 code costs a little
+     * more per relayed token once warm but is compiled in seconds; a long-running host of its own keeps the default.
+     */
+    public static final String JIT = "-XX:TieredStopAtLevel=1";
+
+    /** {@code options} and {@link #JIT}. */
+    public static List<String> withJit(List<String> options) {
+        List<String> all = new ArrayList<>(options);
+        all.add(JIT);
+        return List.copyOf(all);
+    }
+
     private final Options options;
     private final RestartableKafka kafka;
     private final Path model;
@@ -76,7 +91,7 @@ public final class LocalFleet implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(fleet.onExit);
         try {
             fleet.createTopics();
-            fleet.children.add(ChildProcess.start("gateway", List.of("-Xmx256m", "-XX:+UseSerialGC"),
+            fleet.children.add(ChildProcess.start("gateway", withJit(List.of("-Xmx256m", "-XX:+UseSerialGC")),
                     List.of("gateway"), fleet.gatewayEnv(), options.log()));
             Set<String> boards = new LinkedHashSet<>();
             for (int i = 0; i < options.workers(); i++) {
@@ -111,7 +126,7 @@ public final class LocalFleet implements AutoCloseable {
     /** Starts worker {@code id} (again, after it died: the same state directory, as a supervisor would). */
     public synchronized void startWorker(String id) {
         children.removeIf(c -> c.name().equals(id) && !c.isAlive());
-        children.add(ChildProcess.start(id, List.of("-Xmx128m", "-XX:+UseSerialGC"), List.of("worker"),
+        children.add(ChildProcess.start(id, withJit(List.of("-Xmx128m", "-XX:+UseSerialGC")), List.of("worker"),
                 workerEnv(id), options.log()));
     }
 

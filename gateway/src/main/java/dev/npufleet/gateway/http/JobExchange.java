@@ -72,6 +72,18 @@ public abstract class JobExchange implements JobListener {
 
     @Override
     public final void onEvent(Event event) {
+        onEvent(event, false);
+    }
+
+    @Override
+    public final void onEvent(Event event, boolean moreInBatch) {
+        handle(event);
+        if (!moreInBatch) {
+            flush();
+        }
+    }
+
+    private void handle(Event event) {
         switch (event.type()) {
             case ACCEPTED -> {
                 // the gateway's own record of an asynchronous job; nothing for a waiting request
@@ -235,7 +247,18 @@ public abstract class JobExchange implements JobListener {
     protected void ending() {
     }
 
-    /** New text (deduped), ending at code point {@code offset}. Events-consumer thread; not after the end. */
+    /**
+     * Sends the text that {@link #text} queued since the last flush: after every event that is the last of its job
+     * in the consumer's batch, so a stream writes once per batch. Events-consumer thread.
+     */
+    @Override
+    public void flush() {
+    }
+
+    /**
+     * New text (deduped), ending at code point {@code offset}; it may be queued until {@link #flush()}.
+     * Events-consumer thread; not after the end.
+     */
     protected abstract void text(String fresh, long offset);
 
     /** The job finished. Events-consumer thread; once, instead of the other end hooks. */

@@ -1,6 +1,7 @@
 package dev.npufleet.gateway.http;
 
 import dev.npufleet.gateway.api.ApiError;
+import dev.npufleet.gateway.api.ChunkFrames;
 import dev.npufleet.gateway.api.CompletionFormat;
 import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.gateway.api.SseFrames;
@@ -12,9 +13,14 @@ import java.nio.ByteBuffer;
 /**
  * OpenAI's framing: {@code chat.completion.chunk} / {@code text_completion} SSE events ended by {@code [DONE]},
  * with the usage chunk {@code stream_options.include_usage} asks for; the whole object when not streamed.
+ * Text and reasoning chunks, one per relayed chunk, come from {@link ChunkFrames} prepared for the request.
  * Immutable; any thread.
  */
-record OpenAiFraming(CompletionFormat format, boolean includeUsage) implements AnswerFraming {
+record OpenAiFraming(CompletionFormat format, boolean includeUsage, ChunkFrames chunks) implements AnswerFraming {
+    OpenAiFraming(CompletionFormat format, boolean includeUsage) {
+        this(format, includeUsage, ChunkFrames.of(format));
+    }
+
     @Override
     public String streamContentType() {
         return HttpResponses.EVENT_STREAM;
@@ -28,12 +34,12 @@ record OpenAiFraming(CompletionFormat format, boolean includeUsage) implements A
 
     @Override
     public ByteBuffer content(String text, long offset) {
-        return SseFrames.event(offset, format.textChunk(text));
+        return chunks.text(offset, text);
     }
 
     @Override
     public ByteBuffer reasoning(String text, long offset) {
-        return SseFrames.event(offset, format.reasoningChunk(text));
+        return chunks.reasoning(offset, text);
     }
 
     @Override

@@ -34,6 +34,7 @@ final class StreamingExchange extends JobExchange {
     private final AnswerShape shape;
     private AnswerSplitter splitter; // events-consumer thread only
     private int calls; // events-consumer thread only
+    private boolean textQueued; // events-consumer thread only: text queued since the last flush
     private final SseWriter writer;
     private volatile boolean opened; // written under this
     private long lastWriteNanos = System.nanoTime(); // guarded by this
@@ -63,8 +64,14 @@ final class StreamingExchange extends JobExchange {
             }
         }
         services.metrics().chunkRelayed();
+        textQueued |= !frames.isEmpty();
+    }
+
+    @Override
+    public void flush() {
         writer.iterate();
-        if (!frames.isEmpty()) {
+        if (textQueued) {
+            textQueued = false;
             textWritten();
         }
     }

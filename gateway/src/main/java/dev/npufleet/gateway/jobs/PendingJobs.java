@@ -63,15 +63,37 @@ public final class PendingJobs {
      * @return false when nothing here waits for that job
      */
     public boolean dispatch(Event event) {
+        return dispatch(event, false);
+    }
+
+    /**
+     * Hands the event to its job's listener and followers, saying whether more of the job's events follow in the
+     * batch being read ({@link JobListener#onEvent(Event, boolean)}).
+     *
+     * @return false when nothing here waits for that job
+     */
+    public boolean dispatch(Event event, boolean moreInBatch) {
         JobListener listener = listeners.get(event.jobId());
         Set<JobListener> following = followers.get(event.jobId());
         if (listener != null) {
-            listener.onEvent(event);
+            listener.onEvent(event, moreInBatch);
         }
         if (following != null) {
-            following.forEach(f -> f.onEvent(event));
+            following.forEach(f -> f.onEvent(event, moreInBatch));
         }
         return listener != null || following != null;
+    }
+
+    /** Tells the job's listener and followers to send what they held back ({@link JobListener#flush()}). */
+    public void flush(String jobId) {
+        JobListener listener = listeners.get(jobId);
+        if (listener != null) {
+            listener.flush();
+        }
+        Set<JobListener> following = followers.get(jobId);
+        if (following != null) {
+            following.forEach(JobListener::flush);
+        }
     }
 
     /** Requests waiting on a job (followers not counted). */

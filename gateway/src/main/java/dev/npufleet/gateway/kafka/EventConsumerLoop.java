@@ -3,13 +3,15 @@ package dev.npufleet.gateway.kafka;
 import dev.npufleet.gateway.config.GatewayKafka;
 import dev.npufleet.gateway.jobs.PendingJobs;
 import dev.npufleet.protocol.Event;
-import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.EventReader;
 import dev.npufleet.protocol.ProtocolException;
 import dev.npufleet.protocol.kafka.PartitionScan;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,22 +79,57 @@ public final class EventConsumerLoop extends ConsumerLoop {
         return true;
     }
 
+    /**
+     * Hands each event on, telling its listener whether more of the job's events follow in this batch, so that a
+     * stream writes once per batch: on a busy gateway one poll brings several chunks of a stream, and each write
+     * is a system call. Every job held back is flushed at the end, also when its last event could not be read.
+     */
     @Override
     protected void handle(ConsumerRecords<String, byte[]> records) {
+        Map<String, ConsumerRecord<String, byte[]>> lastOfJob = records.count() > 1 ? lastOfEachJob(records) : Map.of();
+        Set<String> held = null;
         for (ConsumerRecord<String, byte[]> record : records) {
             if (record.value() == null || !pending.isPending(record.key())) {
                 continue; // another gateway's job, or one that already ended here
             }
-            try {
-                pending.dispatch(JsonCodec.decode(record.value(), Event.class));
-            } catch (ProtocolException e) {
-                LOG.atWarn().addKeyValue("jobId", record.key()).addKeyValue("partition", record.partition())
-                        .log("skipping an event that cannot be read at offset {}: {}", record.offset(), e.getMessage());
-            } catch (RuntimeException e) {
-                // One request's bug must not stop every other stream.
-                LOG.atError().addKeyValue("jobId", record.key()).setCause(e).log("handling an event failed");
+            ConsumerRecord<String, byte[]> last = lastOfJob.get(record.key());
+            boolean more = last != null && last != record;
+            if (dispatch(record, more)) {
+                held = held == null ? new HashSet<>() : held;
+                held.add(record.key());
             }
         }
+        if (held != null) {
+            held.forEach(pending::flush); // idle for a job whose last event wrote already
+        }
+    }
+
+    private Map<String, ConsumerRecord<String, byte[]>> lastOfEachJob(ConsumerRecords<String, byte[]> records) {
+        Map<String, ConsumerRecord<String, byte[]>> last = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.key() != null) {
+                last.put(record.key(), record);
+            }
+        }
+        return last;
+    }
+
+    /** @return true when the event was handed on with {@code more} as given (its listener may hold output back) */
+    private boolean dispatch(ConsumerRecord<String, byte[]> record, boolean more) {
+        try {
+            Event event = EventReader.read(record.value());
+            // A record whose key is not its job's id is handed on alone (the batch's bookkeeping is by key).
+            boolean hold = more && record.key().equals(event.jobId());
+            pending.dispatch(event, hold);
+            return hold;
+        } catch (ProtocolException e) {
+            LOG.atWarn().addKeyValue("jobId", record.key()).addKeyValue("partition", record.partition())
+                    .log("skipping an event that cannot be read at offset {}: {}", record.offset(), e.getMessage());
+        } catch (RuntimeException e) {
+            // One request's bug must not stop every other stream.
+            LOG.atError().addKeyValue("jobId", record.key()).setCause(e).log("handling an event failed");
+        }
+        return false;
     }
 
     /** Partitions added to the topic (an operator scaling it) are read from their start. */

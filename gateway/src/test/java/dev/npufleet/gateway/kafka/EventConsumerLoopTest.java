@@ -3,6 +3,7 @@ package dev.npufleet.gateway.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.npufleet.gateway.jobs.JobListener;
 import dev.npufleet.gateway.jobs.PendingJobs;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.JsonCodec;
@@ -72,6 +73,51 @@ class EventConsumerLoopTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
         assertThat(received.get(0).text()).isEqualTo("hi");
+    }
+
+    /** Records what a stream would do: events with their batch flag, and flushes. */
+    private static final class Recorder implements JobListener {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(Event event) {
+            onEvent(event, false);
+        }
+
+        @Override
+        public void onEvent(Event event, boolean moreInBatch) {
+            calls.add(event.text() + (moreInBatch ? "+" : ""));
+        }
+
+        @Override
+        public void flush() {
+            calls.add("flush");
+        }
+    }
+
+    @Test
+    void shouldTellAListenerWhenMoreOfItsJobFollowsInTheBatchAndFlushWhatItHeld() {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        pending.register("a", a);
+        pending.register("b", b);
+        topicWithEnds(0, 0);
+        loop.start();
+        await().atMost(Duration.ofSeconds(10)).until(loop::isReady);
+
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(record(P0, 0, "a", JsonCodec.encode(Event.chunk("a", "w", 1, 0, "a1"))));
+            consumer.addRecord(record(P0, 1, "b", JsonCodec.encode(Event.chunk("b", "w", 1, 0, "b1"))));
+            consumer.addRecord(record(P0, 2, "a", JsonCodec.encode(Event.chunk("a", "w", 1, 2, "a2"))));
+            consumer.addRecord(record(P0, 3, "b", JsonCodec.encode(Event.chunk("b", "w", 1, 2, "b2"))));
+            consumer.addRecord(record(P0, 4, "b", "{broken".getBytes(StandardCharsets.UTF_8)));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.calls.contains("flush"));
+        // a: held back once, then its last event of the batch writes (the extra flush finds nothing queued)
+        assertThat(a.calls).containsExactly("a1+", "a2", "flush");
+        // b: its last record could not be read, so what it held is flushed at the end of the batch
+        assertThat(b.calls).containsExactly("b1+", "b2+", "flush");
     }
 
     @Test

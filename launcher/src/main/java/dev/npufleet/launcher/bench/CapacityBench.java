@@ -2,6 +2,7 @@ package dev.npufleet.launcher.bench;
 
 import dev.npufleet.broker.EmbeddedKafka;
 import dev.npufleet.launcher.ChildProcess;
+import dev.npufleet.launcher.LocalFleet;
 import dev.npufleet.protocol.Topics;
 import dev.npufleet.protocol.kafka.TopicSetup;
 import java.io.OutputStream;
@@ -47,8 +48,8 @@ final class CapacityBench {
             try (Admin a = Admin.create(admin)) {
                 TopicSetup.defaults(topics).ensure(a, List.of(MODEL), Duration.ofSeconds(30));
             }
-            ChildProcess gateway = ChildProcess.start("gateway", List.of("-Xmx512m"), List.of("gateway"),
-                    Map.of("NPUFLEET_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "NPUFLEET_HTTP_PORT",
+            ChildProcess gateway = ChildProcess.start("gateway", LocalFleet.withJit(List.of("-Xmx512m")),
+                    List.of("gateway"), Map.of("NPUFLEET_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "NPUFLEET_HTTP_PORT",
                             Integer.toString(httpPort), "NPUFLEET_MODELS", MODEL), quiet);
             try (SyntheticResponder responder = new SyntheticResponder(kafka.bootstrapServers(), topics.jobs(MODEL),
                     tokensPerSecond, tokensPerChunk)) {
@@ -63,8 +64,8 @@ final class CapacityBench {
                     report.add(level(gateway, httpPort, streams, maxTokens, report));
                 }
                 report.note(String.format(Locale.ROOT, "Gateway RSS idle: %.0f MiB. Per stream %.0f tokens/s in chunks "
-                        + "of %d token(s), %d tokens per stream. Gateway JVM: -Xmx512m, default GC.", idle,
-                        tokensPerSecond, tokensPerChunk, maxTokens));
+                        + "of %d token(s), %d tokens per stream. Gateway JVM: -Xmx512m, default GC, %s.", idle,
+                        tokensPerSecond, tokensPerChunk, maxTokens, LocalFleet.JIT));
             } finally {
                 gateway.stop(Duration.ofSeconds(10));
             }
@@ -80,6 +81,7 @@ final class CapacityBench {
         sampler.scheduleAtFixedRate(() -> peakRss.accumulateAndGet(ProcessMemory.rssMiB(gateway.pid()), Math::max),
                 0, 250, TimeUnit.MILLISECONDS);
         double gatewayCpu0 = ProcessMemory.cpuSeconds(gateway.pid());
+        double gatewayJit0 = ProcessMemory.jitCpuSeconds(gateway.pid());
         double selfCpu0 = ProcessMemory.cpuSeconds(ProcessHandle.current().pid());
         long start = System.nanoTime();
         List<CompletableFuture<RequestResult>> calls = new ArrayList<>();
@@ -94,11 +96,18 @@ final class CapacityBench {
         sampler.shutdownNow();
         BenchSummary s = BenchSummary.of(streams + " streams", results, wall);
         double seconds = wall.toNanos() / 1e9;
-        double gatewayCores = (ProcessMemory.cpuSeconds(gateway.pid()) - gatewayCpu0) / seconds;
+        double gatewayCpu = ProcessMemory.cpuSeconds(gateway.pid()) - gatewayCpu0;
+        // NaN when a compiler thread ended during the level (the JVM starts and stops them as its queue changes).
+        double gatewayJit = ProcessMemory.jitCpuSeconds(gateway.pid()) - gatewayJit0;
+        gatewayJit = gatewayJit < 0 ? Double.NaN : gatewayJit;
         double loadCores = (ProcessMemory.cpuSeconds(ProcessHandle.current().pid()) - selfCpu0) / seconds;
+        // The relay's unit cost: the gateway's CPU time over the tokens it relayed, whatever the machine left it.
+        double tokens = s.aggregateTokensPerSecond() * seconds;
         report.note(String.format(Locale.ROOT, "%d streams: %.0f tokens/s relayed, gateway peak RSS %.0f MiB; CPU: "
-                + "gateway %.2f cores, load generator + broker + responder %.2f cores (of 2).", streams,
-                s.aggregateTokensPerSecond(), peakRss.get(), gatewayCores, loadCores));
+                + "gateway %.2f cores, %.1f µs per relayed token (%.1f µs without its JIT compiler threads); load "
+                + "generator + broker + responder %.2f cores (of 2).", streams, s.aggregateTokensPerSecond(),
+                peakRss.get(), gatewayCpu / seconds, gatewayCpu * 1e6 / tokens,
+                (gatewayCpu - gatewayJit) * 1e6 / tokens, loadCores));
         return s;
     }
 
