@@ -65,7 +65,7 @@ public final class Telemetry implements AutoCloseable {
         try {
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> properties(env, serviceName))
-                    .addResourceCustomizer((resource, config) -> withInstance(resource, instanceId))
+                    .addResourceCustomizer((resource, config) -> withInstance(resource, env, instanceId))
                     .disableShutdownHook() // closed by the process, after its last span
                     .build().getOpenTelemetrySdk();
             LOG.atInfo().log("Tracing on: exporter {}, endpoint {}, service {}",
@@ -123,8 +123,12 @@ public final class Telemetry implements AutoCloseable {
         return p;
     }
 
-    private static Resource withInstance(Resource resource, String instanceId) {
-        if (instanceId == null || resource.getAttribute(SERVICE_INSTANCE_ID) != null) {
+    /**
+     * Names the instance as the fleet does (the SDK would draw a random id per start), unless
+     * {@code OTEL_RESOURCE_ATTRIBUTES} names it.
+     */
+    private static Resource withInstance(Resource resource, Map<String, String> env, String instanceId) {
+        if (instanceId == null || value(env, "OTEL_RESOURCE_ATTRIBUTES", "").contains(SERVICE_INSTANCE_ID.getKey())) {
             return resource;
         }
         return resource.merge(Resource.create(Attributes.of(SERVICE_INSTANCE_ID, instanceId)));

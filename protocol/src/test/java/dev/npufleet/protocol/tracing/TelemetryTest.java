@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.opentelemetry.api.trace.Span;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class TelemetryTest {
@@ -55,6 +60,36 @@ class TelemetryTest {
 
             assertThat(on.recording()).isTrue();
             assertThat(span.getSpanContext().isValid()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldSendSpansOverOtlpHttpWithTheJdkClient() throws Exception {
+        // Given a collector's OTLP/HTTP endpoint
+        HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> received = new CopyOnWriteArrayList<>();
+        collector.createContext("/", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                    + exchange.getRequestHeaders().getFirst("Content-Type") + " " + new String(body,
+                    StandardCharsets.ISO_8859_1));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        collector.start();
+        try {
+            // When a process traces to it and closes
+            Telemetry on = Telemetry.fromEnv(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT",
+                    "http://127.0.0.1:" + collector.getAddress().getPort()), "npufleet-test", "gateway-7f3a");
+            on.tracer("test").spanBuilder("npufleet.sent").startSpan().end();
+            on.close();
+
+            // Then the span went out as OTLP protobuf, with the service's name and the instance's id
+            assertThat(received).singleElement().satisfies(r -> assertThat(r)
+                    .startsWith("POST /v1/traces application/x-protobuf")
+                    .contains("npufleet.sent").contains("npufleet-test").contains("gateway-7f3a"));
+        } finally {
+            collector.stop(0);
         }
     }
 
