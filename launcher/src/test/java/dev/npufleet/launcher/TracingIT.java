@@ -54,6 +54,8 @@ class TracingIT {
     private OpenTelemetrySdk sdk;
     private Worker worker;
     private Gateway gateway;
+    /** A second gateway with tracing off, on the same fleet. */
+    private Gateway untraced;
     private TraceHeadersTap headers;
 
     @BeforeAll
@@ -64,11 +66,14 @@ class TracingIT {
         Path model = SimModels.write(dir.resolve("tiny.npfsim"), SimModelSpec.tiny());
         worker = Worker.start(WorkerConfig.fromEnv(workerEnv(broker.bootstrapServers(), prefix, model,
                 Files.createDirectories(dir.resolve("board")))), Telemetry.of(sdk));
-        gateway = Gateway.start(GatewayConfig.fromEnv(Map.of("NPUFLEET_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+        Map<String, String> env = Map.of("NPUFLEET_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                 "NPUFLEET_HTTP_PORT", "0", "NPUFLEET_HTTP_HOST", "127.0.0.1", "NPUFLEET_MODELS", MODEL,
                 "NPUFLEET_TOPIC_PREFIX", prefix, "NPUFLEET_JOB_PARTITIONS", "2",
-                "NPUFLEET_REQUEST_TIMEOUT_MS", "60000")), Telemetry.of(sdk));
+                "NPUFLEET_REQUEST_TIMEOUT_MS", "60000");
+        gateway = Gateway.start(GatewayConfig.fromEnv(env), Telemetry.of(sdk));
+        untraced = Gateway.start(GatewayConfig.fromEnv(env), Telemetry.off());
         FleetReadiness.awaitGatewaySees(gateway.port(), Set.of("board-t"), Duration.ofSeconds(60), () -> true);
+        FleetReadiness.awaitGatewaySees(untraced.port(), Set.of("board-t"), Duration.ofSeconds(60), () -> true);
         headers = new TraceHeadersTap(broker.bootstrapServers(), new Topics(prefix).events());
     }
 
@@ -97,6 +102,9 @@ class TracingIT {
         if (gateway != null) {
             gateway.close();
         }
+        if (untraced != null) {
+            untraced.close();
+        }
         if (worker != null) {
             worker.close();
         }
@@ -106,7 +114,12 @@ class TracingIT {
     }
 
     private HttpResponse<String> post(String path, String body, String traceparent) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.port() + path))
+        return post(gateway, path, body, traceparent);
+    }
+
+    private static HttpResponse<String> post(Gateway to, String path, String body, String traceparent)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + path))
                 .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (traceparent != null) {
@@ -209,6 +222,21 @@ class TracingIT {
                 "npufleet.decode");
         assertThat(named(trace, "npufleet.job").getParentSpanId())
                 .isEqualTo(named(trace, "POST /v1/jobs").getSpanId());
+    }
+
+    @Test
+    void shouldPassTheClientsTraceOnThroughAGatewayWithTracingOff() throws Exception {
+        // When a client in a trace asks a gateway that does not trace
+        String traceId = "2bf92f3577b34da6a3ce929d0e0e4736";
+        HttpResponse<String> response = post(untraced, "/v1/chat/completions", chat(false),
+                "00-" + traceId + "-" + CLIENT_SPAN + "-01");
+        assertThat(response.statusCode()).isEqualTo(200);
+
+        // Then the gateway records nothing, and the worker's job span is a child of the client's own span
+        SpanData job = named(trace(traceId, "npufleet.job", "npufleet.decode"), "npufleet.job");
+        assertThat(job.getParentSpanId()).isEqualTo(CLIENT_SPAN);
+        assertThat(spans.getFinishedSpanItems()).noneMatch(s -> s.getTraceId().equals(traceId)
+                && s.getKind() == SpanKind.SERVER);
     }
 
     private SpanData serverSpanOf(String jobId) {
