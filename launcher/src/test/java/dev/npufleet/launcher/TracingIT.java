@@ -159,7 +159,7 @@ class TracingIT {
 
         // Then every span of the job is in the client's trace, in the expected parent chain
         List<SpanData> trace = trace(CLIENT_TRACE, "POST /v1/chat/completions", "npufleet.queue", "npufleet.relay",
-                "npufleet.job", "npufleet.prefill", "npufleet.decode");
+                "npufleet.job", "npufleet.wait", "npufleet.prefill", "npufleet.decode");
         SpanData server = named(trace, "POST /v1/chat/completions");
         SpanData job = named(trace, "npufleet.job");
         assertThat(server.getKind()).isEqualTo(SpanKind.SERVER);
@@ -170,6 +170,7 @@ class TracingIT {
         assertThat(job.getKind()).isEqualTo(SpanKind.CONSUMER);
         assertThat(job.getParentSpanId()).isEqualTo(server.getSpanId());
         assertThat(job.getParentSpanContext().isRemote()).isTrue();
+        assertThat(named(trace, "npufleet.wait").getParentSpanId()).isEqualTo(job.getSpanId());
         assertThat(named(trace, "npufleet.prefill").getParentSpanId()).isEqualTo(job.getSpanId());
         assertThat(named(trace, "npufleet.decode").getParentSpanId()).isEqualTo(job.getSpanId());
         // the phases follow each other: decode starts when prefill ends (the first token)

@@ -62,7 +62,8 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
     public CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun,
             long polledNanos) {
         JobDecoder.Decoded decoded = decoder.decode(record.value());
-        JobTrace trace = decoded instanceof JobDecoder.Valid valid ? tracing.start(record, valid.job()) : JobTrace.NONE;
+        JobTrace trace = decoded instanceof JobDecoder.Valid valid ? tracing.start(record, valid.job(), polledNanos)
+                : JobTrace.NONE;
         RecordContext ctx = new RecordContext(record.topic(), record.partition(), record.offset(), record.key(),
                 record.timestamp(), mayHaveRun, polledNanos, trace);
         if (decoded instanceof JobDecoder.Malformed bad) {

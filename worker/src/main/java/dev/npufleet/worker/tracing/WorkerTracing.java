@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -31,13 +32,27 @@ public final class WorkerTracing {
         return new WorkerTracing(Telemetry.off(), null);
     }
 
-    /** Starts the trace of {@code job}, read from {@code record}: its span starts now (the job takes the slot). */
+    /** As {@link #start(ConsumerRecord, Job, long)}, the poll's time unknown. */
     public JobTrace start(ConsumerRecord<String, byte[]> record, Job job) {
+        return start(record, job, 0);
+    }
+
+    /**
+     * Starts the trace of {@code job}, read from {@code record}, as it takes the slot: its span starts at the record's
+     * poll, and its first child, {@code npufleet.wait}, covers the wait from the poll to now (this host's clock).
+     * Consumer thread.
+     *
+     * @param polledNanos when the poll returned the record ({@link System#nanoTime}); 0: unknown, no wait span
+     */
+    public JobTrace start(ConsumerRecord<String, byte[]> record, Job job, long polledNanos) {
         Context parent = TraceHeaders.extract(record.headers());
         if (tracer == null) {
             return Span.fromContext(parent).getSpanContext().isValid() ? JobTrace.passing(parent) : JobTrace.NONE;
         }
+        long now = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+        long polled = polledNanos > 0 ? now - Math.max(0, System.nanoTime() - polledNanos) : now;
         Span span = tracer.spanBuilder("npufleet.job").setParent(parent).setSpanKind(SpanKind.CONSUMER)
+                .setStartTimestamp(polled, TimeUnit.NANOSECONDS)
                 .setAttribute("messaging.system", "kafka")
                 .setAttribute("messaging.destination.name", record.topic())
                 .setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()))
@@ -47,6 +62,11 @@ public final class WorkerTracing {
                 .setAttribute("npufleet.job.kind", job.kind().name())
                 .setAttribute(JobTrace.WORKER, worker == null ? "" : worker)
                 .startSpan();
-        return JobTrace.recording(tracer, parent.with(span), span);
+        Context context = parent.with(span);
+        if (polledNanos > 0) {
+            tracer.spanBuilder("npufleet.wait").setParent(context).setStartTimestamp(polled, TimeUnit.NANOSECONDS)
+                    .startSpan().end(now, TimeUnit.NANOSECONDS);
+        }
+        return JobTrace.recording(tracer, context, span);
     }
 }

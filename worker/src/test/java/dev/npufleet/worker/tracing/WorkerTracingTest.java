@@ -82,6 +82,21 @@ class WorkerTracingTest {
     }
 
     @Test
+    void shouldRecordTheWaitFromThePollToTheSlotUnderTheJob() {
+        // Given a record polled 30 ms before it takes the slot
+        JobTrace trace = tracing.start(record(null), job(), System.nanoTime() - 30_000_000L);
+        run(trace);
+
+        // Then the job's span starts at the poll, with a wait span of at least that long first under it
+        SpanData wait = named("npufleet.wait");
+        SpanData job = named("npufleet.job");
+        assertThat(wait.getParentSpanId()).isEqualTo(job.getSpanId());
+        assertThat(wait.getStartEpochNanos()).isEqualTo(job.getStartEpochNanos());
+        assertThat(wait.getEndEpochNanos() - wait.getStartEpochNanos()).isGreaterThanOrEqualTo(30_000_000L);
+        assertThat(named("npufleet.prefill").getStartEpochNanos()).isGreaterThanOrEqualTo(wait.getEndEpochNanos());
+    }
+
+    @Test
     void shouldStartARootSpanForARecordWithoutHeaders() {
         // an old gateway's job record
         run(tracing.start(record(null), job()));
