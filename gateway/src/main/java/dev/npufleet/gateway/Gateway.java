@@ -21,6 +21,8 @@ import dev.npufleet.gateway.kafka.StateConsumerLoop;
 import dev.npufleet.gateway.kafka.TopicMaintainer;
 import dev.npufleet.gateway.metrics.GatewayMetrics;
 import dev.npufleet.gateway.routing.FleetRouter;
+import dev.npufleet.gateway.tracing.GatewayTracing;
+import dev.npufleet.protocol.tracing.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -64,6 +66,15 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException when the HTTP port cannot be bound
      */
     public static Gateway start(GatewayConfig config) {
+        return start(config, Telemetry.off());
+    }
+
+    /**
+     * Starts a gateway that traces through {@code telemetry} (its owner closes it, after the gateway).
+     *
+     * @throws IllegalStateException when the HTTP port cannot be bound
+     */
+    public static Gateway start(GatewayConfig config, Telemetry telemetry) {
         LOG.info("starting gateway: {}", config.describe());
         GatewayKafka kafka = config.kafka();
         GatewayMetrics metrics = new GatewayMetrics();
@@ -92,7 +103,7 @@ public final class Gateway implements AutoCloseable {
         // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
         // then the producer, which sends the queued cancels before it closes
         List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, lookups, bus));
-        Server server = HttpServerFactory.create(config.http(), pool, new GatewayHandler(services));
+        Server server = HttpServerFactory.create(config.http(), pool, new GatewayHandler(services, new GatewayTracing(telemetry)));
         startServer(server, config.http(), kafkaSide, timers);
         events.start();
         state.start();

@@ -4,6 +4,7 @@ import dev.npufleet.protocol.Protocol;
 import dev.npufleet.protocol.Topics;
 import dev.npufleet.protocol.WorkerStatus;
 import dev.npufleet.protocol.kafka.TopicSetup;
+import dev.npufleet.protocol.tracing.Telemetry;
 import dev.npufleet.worker.cache.AutoCaches;
 import dev.npufleet.worker.cache.CacheDefinitionView;
 import dev.npufleet.worker.cache.CacheStore;
@@ -34,6 +35,7 @@ import dev.npufleet.worker.metrics.WorkerMetrics;
 import dev.npufleet.worker.prompt.ChatTemplate;
 import dev.npufleet.worker.status.StatusPublisher;
 import dev.npufleet.worker.status.WorkerStats;
+import dev.npufleet.worker.tracing.WorkerTracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -77,6 +79,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerStats backgroundStats = new WorkerStats(stateChanged);
     private final long startedAt = System.currentTimeMillis();
     private final BrokerLink link;
+    private final WorkerTracing tracing;
     private InferenceEngine engine;
     private ChatTemplate template;
     private CacheStore store;
@@ -88,8 +91,9 @@ public final class Worker implements AutoCloseable {
     private Thread loopThread;
     private Thread backgroundThread;
 
-    private Worker(WorkerConfig config) {
+    private Worker(WorkerConfig config, Telemetry telemetry) {
         this.config = config;
+        this.tracing = new WorkerTracing(telemetry, config.identity().workerId());
         this.id = config.identity();
         this.clients = new KafkaClients(config.kafka(), id.workerId(), id.model(), config.loop());
         this.link = new BrokerLink(id.workerId());
@@ -97,7 +101,12 @@ public final class Worker implements AutoCloseable {
 
     /** Starts a worker on the RKLLM runtime (or simulator) that {@code config} names. */
     public static Worker start(WorkerConfig config) {
-        return start(config, c -> Engines.open(c.runtime(), c.identity().stateDir()));
+        return start(config, Telemetry.off());
+    }
+
+    /** As {@link #start(WorkerConfig)}, tracing through {@code telemetry} (its owner closes it, after the worker). */
+    public static Worker start(WorkerConfig config, Telemetry telemetry) {
+        return start(config, c -> Engines.open(c.runtime(), c.identity().stateDir()), telemetry);
     }
 
     /**
@@ -107,7 +116,13 @@ public final class Worker implements AutoCloseable {
      * @throws RuntimeException when Kafka or the state directory is unusable
      */
     public static Worker start(WorkerConfig config, Function<WorkerConfig, InferenceEngine> engines) {
-        Worker w = new Worker(config);
+        return start(config, engines, Telemetry.off());
+    }
+
+    /** As {@link #start(WorkerConfig, Function)}, tracing through {@code telemetry}. */
+    public static Worker start(WorkerConfig config, Function<WorkerConfig, InferenceEngine> engines,
+            Telemetry telemetry) {
+        Worker w = new Worker(config, telemetry);
         try {
             w.startAll(engines);
             return w;
@@ -137,7 +152,8 @@ public final class Worker implements AutoCloseable {
         startSideChannel(topics, view, catchUp);
         AdminTopicLookup topicLookup = new AdminTopicLookup(Admin.create(clients.admin()), HISTORY_TIMEOUT);
         resources.push(topicLookup);
-        JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics), new ReplyTopics(topicLookup));
+        JobExecutor executor = new JobExecutor(jobServices(topics, sink, view, metrics), new ReplyTopics(topicLookup),
+                tracing);
         resources.push(() -> executor.close(ABORT_GRACE.toMillis()));
         startLoops(topics, executor, metrics);
         metrics.gauges(() -> queueDepth() + backgroundStats.waiting(), () -> slot.currentJobId() == null ? 0 : 1,

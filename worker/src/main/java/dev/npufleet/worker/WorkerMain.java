@@ -1,5 +1,6 @@
 package dev.npufleet.worker;
 
+import dev.npufleet.protocol.tracing.Telemetry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,10 @@ public final class WorkerMain {
 
     public static void main(String[] args) throws InterruptedException {
         WorkerConfig config;
+        Telemetry telemetry;
         try {
             config = WorkerConfig.fromEnv(System.getenv());
+            telemetry = Telemetry.fromEnv(System.getenv(), "npufleet-worker", config.identity().workerId());
         } catch (IllegalArgumentException e) {
             System.err.println("npufleet worker: configuration error: " + e.getMessage());
             System.exit(2);
@@ -27,14 +30,19 @@ public final class WorkerMain {
         }
         Worker worker;
         try {
-            worker = Worker.start(config);
+            worker = Worker.start(config, telemetry);
         } catch (RuntimeException | Error e) {
             LOG.atError().setCause(e).log("Worker failed to start");
+            telemetry.close();
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "npufleet-worker-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close();
+            telemetry.close(); // after the worker: its last jobs' spans go out
+        }, "npufleet-worker-shutdown"));
         worker.awaitTermination();
+        telemetry.close();
         if (worker.failure() != null) {
             LOG.atError().log("Worker stopped after a fatal error; exiting with 1");
             System.exit(1);

@@ -6,6 +6,7 @@ import dev.npufleet.gateway.api.InferenceRequestParser;
 import dev.npufleet.gateway.api.JobJson;
 import dev.npufleet.gateway.jobs.JobSnapshot;
 import dev.npufleet.gateway.jobs.JobStatus;
+import dev.npufleet.gateway.tracing.GatewayTracing;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.JobIds;
@@ -53,7 +54,8 @@ final class AsyncJobEndpoint {
         RateLimits.chargeTokens(call, request.request());
         JobAccepted accepted = new JobAccepted(request.endpoint(), job.model(), request.request().cacheName(),
                 request.metadata(), job.createdAt(), job.deadline(), AccessGuard.caller(call).owner());
-        AsyncJobSubmitter.Submitted submitted = submitter.submit(job, accepted);
+        AsyncJobSubmitter.Submitted submitted = submitter.submit(job, accepted,
+                GatewayTracing.of(call.request()).context());
         InferenceEndpoint.routeHeaders(call, job, submitted.key(), submitted.route());
         submitted.accepted().whenComplete((ok, failure) -> {
             if (failure != null) {

@@ -6,6 +6,7 @@ import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.RoutingKeys;
+import io.opentelemetry.context.Context;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -32,7 +33,8 @@ final class AsyncJobSubmitter {
     record Submitted(Job job, String key, RouteDecision route, CompletableFuture<Void> accepted) {
     }
 
-    Submitted submit(Job job, JobAccepted accepted) {
+    /** @param trace the context the job's record carries (the request's trace) */
+    Submitted submit(Job job, JobAccepted accepted, Context trace) {
         String key = RoutingKeys.forJob(job);
         RouteDecision route = services.router().routeBackground(job, key);
         AsyncJobFeedback feedback = AsyncJobFeedback.watch(services.exchanges(), job.id(), job.deadline());
@@ -40,7 +42,7 @@ final class AsyncJobSubmitter {
         // the background lane: interactive requests on the boards go first (docs/RELIABILITY.md, priority lanes)
         OptionalInt partition = BackgroundLane.partition(route,
                 services.fleet().live(job.model(), System.currentTimeMillis()), key);
-        services.bus().publishBackgroundJob(job, key, partition)
+        services.bus().publishBackgroundJob(job, key, partition, trace)
                 // leave the producer's I/O thread before sending again: send() may wait for metadata
                 .thenComposeAsync(ok -> services.bus().publishEvent(Event.accepted(job.id(), accepted))
                         .whenComplete((ack, failure) -> {

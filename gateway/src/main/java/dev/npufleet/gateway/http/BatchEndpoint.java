@@ -12,10 +12,12 @@ import dev.npufleet.gateway.batch.BatchJson;
 import dev.npufleet.gateway.batch.BatchState;
 import dev.npufleet.gateway.batch.StoredFile;
 import dev.npufleet.gateway.jobs.JobSnapshot;
+import dev.npufleet.gateway.tracing.GatewayTracing;
 import dev.npufleet.protocol.BatchRecord;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.Protocol;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,7 +67,7 @@ final class BatchEndpoint {
             answer(call, services.files().get(request.inputFileId())
                     .thenCompose(file -> submit(request, file.filter(f -> Ownership.readable(call, f.owner()))
                             .orElseThrow(() -> ErrorMapping.notFound("file", request.inputFileId()).toException()),
-                            owner)));
+                            owner, GatewayTracing.of(call.request()).context())));
         });
     }
 
@@ -97,7 +99,7 @@ final class BatchEndpoint {
         return built;
     }
 
-    private CompletableFuture<ObjectNode> submit(Create request, StoredFile file, String owner) {
+    private CompletableFuture<ObjectNode> submit(Create request, StoredFile file, String owner, Context trace) {
         List<BatchInput.Line> lines = BatchInput.parse(file.content(), request.endpoint(), parser);
         long createdAt = System.currentTimeMillis();
         // the completion window: each job's deadline (its time to live from its creation) is at or after it
@@ -113,7 +115,7 @@ final class BatchEndpoint {
             requests.add(new BatchRecord.Request(line.customId(), job.id()));
             accepted.add(submitter.submit(job, new JobAccepted(request.endpoint(), job.model(),
                     line.request().cacheName(), Map.of("batch_id", batchId, "custom_id", line.customId()),
-                    job.createdAt(), job.deadline(), owner)).accepted());
+                    job.createdAt(), job.deadline(), owner), trace).accepted());
         }
         BatchRecord batch = new BatchRecord(Protocol.VERSION, batchId, request.endpoint(), request.inputFileId(),
                 WINDOW, createdAt, request.metadata(), requests, 0, expiresAt, owner);

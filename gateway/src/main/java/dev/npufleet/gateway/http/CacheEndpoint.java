@@ -7,6 +7,7 @@ import dev.npufleet.gateway.tenancy.InputLimits;
 import dev.npufleet.gateway.api.CacheJson;
 import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.routing.RouteDecision;
+import dev.npufleet.gateway.tracing.GatewayTracing;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.GenerationParams;
 import dev.npufleet.protocol.Job;
@@ -66,7 +67,8 @@ final class CacheEndpoint {
                 // leave the producer's I/O thread before sending again: send() may wait for metadata
                 .thenComposeAsync(offset -> {
                     services.caches().applyOwn(definition, offset);
-                    return services.bus().publishJob(job, key, route.partition());
+                    return services.bus().publishJob(job, key, route.partition(),
+                            GatewayTracing.of(call.request()).context());
                 }, services.executor())
                 .whenComplete((ok, failure) -> {
                     if (failure != null) {

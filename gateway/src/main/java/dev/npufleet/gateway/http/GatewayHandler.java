@@ -6,6 +6,7 @@ import dev.npufleet.gateway.metrics.GatewayMetrics;
 import dev.npufleet.gateway.tenancy.KeyRing;
 import dev.npufleet.gateway.tenancy.RateLimiter;
 import dev.npufleet.gateway.tenancy.TenancySettings;
+import dev.npufleet.gateway.tracing.GatewayTracing;
 import dev.npufleet.protocol.JobKind;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
@@ -29,8 +30,14 @@ public final class GatewayHandler extends Handler.Abstract {
     private final Routes routes;
     private final GatewayMetrics metrics;
     private final AccessGuard access;
+    private final GatewayTracing tracing;
 
     public GatewayHandler(GatewayServices services) {
+        this(services, GatewayTracing.off());
+    }
+
+    public GatewayHandler(GatewayServices services, GatewayTracing tracing) {
+        this.tracing = tracing;
         this.metrics = services.exchanges().metrics();
         TenancySettings tenancy = services.tenancy();
         this.access = new AccessGuard(KeyRing.of(tenancy, System::currentTimeMillis),
@@ -98,7 +105,8 @@ public final class GatewayHandler extends Handler.Abstract {
         String method = request.getMethod();
         Routes.Match match = routes.match(method, path);
         String name = match.found() ? match.route().name() : "unknown";
-        HttpCall call = new HttpCall(request, response, new Metered(callback, response, metrics, name), match.params());
+        Callback traced = tracing.begin(request, response, match.found() ? match.route().path() : null, name, callback);
+        HttpCall call = new HttpCall(request, response, new Metered(traced, response, metrics, name), match.params());
         try {
             access.admit(request, response, path, match.found() ? match.route().name() : null);
             QueryParams.check(request);

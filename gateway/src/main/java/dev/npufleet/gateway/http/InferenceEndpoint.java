@@ -7,6 +7,8 @@ import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.InferenceRequest;
 import dev.npufleet.gateway.api.InferenceRequestParser;
 import dev.npufleet.gateway.routing.RouteDecision;
+import dev.npufleet.gateway.tracing.GatewayTracing;
+import dev.npufleet.gateway.tracing.RequestTrace;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobAccepted;
@@ -74,11 +76,13 @@ final class InferenceEndpoint {
                         call.callback(), framing, AnswerShape.of(request));
         exchange.open(call.request());
         exchange.jobSent();
-        services.bus().publishJob(job, key, route.partition()).whenComplete((ok, failure) -> {
+        RequestTrace trace = GatewayTracing.of(call.request());
+        services.bus().publishJob(job, key, route.partition(), trace.context()).whenComplete((ok, failure) -> {
             if (failure != null) {
                 exchange.publishFailed(failure);
             } else {
                 exchange.jobAcked();
+                trace.acknowledged();
                 // off the producer's I/O thread, which this callback runs on: a send may wait for metadata there
                 try {
                     services.executor().execute(() -> recordAccepted(job, request, AccessGuard.caller(call).owner()));

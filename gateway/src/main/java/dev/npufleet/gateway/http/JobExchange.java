@@ -6,6 +6,8 @@ import dev.npufleet.gateway.api.ErrorMapping;
 import dev.npufleet.gateway.api.HopReport;
 import dev.npufleet.gateway.jobs.AnswerCursor;
 import dev.npufleet.gateway.jobs.JobListener;
+import dev.npufleet.gateway.tracing.GatewayTracing;
+import dev.npufleet.gateway.tracing.RequestTrace;
 import dev.npufleet.protocol.ErrorCode;
 import dev.npufleet.protocol.ErrorInfo;
 import dev.npufleet.protocol.Event;
@@ -44,6 +46,7 @@ public abstract class JobExchange implements JobListener {
     private volatile boolean thinkingOpen;
     private final HopClock hops;
     private volatile HopReport timing;
+    private final RequestTrace trace;
 
     protected JobExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
             Callback callback) {
@@ -54,6 +57,8 @@ public abstract class JobExchange implements JobListener {
         this.callback = callback;
         this.startNanos = request.getHeadersNanoTime();
         this.hops = new HopClock(startNanos, HopClock.asked(request), services.metrics(), model);
+        this.trace = GatewayTracing.of(request);
+        trace.job(jobId, model);
     }
 
     /**
@@ -91,6 +96,7 @@ public abstract class JobExchange implements JobListener {
             case STARTED -> {
                 worker = event.worker();
                 thinkingOpen = event.thinkingOpen();
+                trace.started(event.worker());
                 services.routing().started(jobId, event.worker());
             }
             case CHUNK -> chunk(event);
@@ -147,6 +153,7 @@ public abstract class JobExchange implements JobListener {
             services.metrics().gap();
         }
         if (!fresh.isEmpty()) {
+            trace.relaying();
             text(fresh, cursor.delivered());
         }
     }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 final class Routes {
     /** One route. {@code {x}} in a path captures one segment. */
-    record Route(String method, Pattern pattern, String name, Consumer<HttpCall> endpoint) {
+    record Route(String method, String path, Pattern pattern, String name, Consumer<HttpCall> endpoint) {
     }
 
     /** The outcome of a lookup: a route and its captured segments, or the methods the path allows. */
@@ -29,7 +29,7 @@ final class Routes {
 
     Routes add(String method, String path, String name, Consumer<HttpCall> endpoint) {
         String regex = path.replaceAll("\\{[a-z]+}", "([^/]+)");
-        routes.add(new Route(method, Pattern.compile(regex), name, endpoint));
+        routes.add(new Route(method, path, Pattern.compile(regex), name, endpoint));
         return this;
     }
 

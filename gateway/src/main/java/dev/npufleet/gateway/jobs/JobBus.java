@@ -3,6 +3,7 @@ package dev.npufleet.gateway.jobs;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
+import io.opentelemetry.context.Context;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -30,6 +31,19 @@ public interface JobBus extends Canceller {
      */
     default CompletableFuture<Void> publishBackgroundJob(Job job, String key, OptionalInt partition) {
         return publishJob(job, key, partition);
+    }
+
+    /**
+     * As {@link #publishJob(Job, String, OptionalInt)}, the record carrying {@code trace} in its headers (W3C
+     * {@code traceparent}, docs/PROTOCOL.md); a bus without headers ignores it.
+     */
+    default CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition, Context trace) {
+        return publishJob(job, key, partition);
+    }
+
+    /** As {@link #publishBackgroundJob(Job, String, OptionalInt)}, the record carrying {@code trace}. */
+    default CompletableFuture<Void> publishBackgroundJob(Job job, String key, OptionalInt partition, Context trace) {
+        return publishBackgroundJob(job, key, partition);
     }
 
     /**

@@ -9,6 +9,8 @@ import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Topics;
+import dev.npufleet.protocol.tracing.TraceHeaders;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalInt;
@@ -61,15 +63,25 @@ public final class KafkaBus implements JobBus, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition) {
-        return publish(topics.jobs(job.model()), job, key, partition);
+        return publishJob(job, key, partition, Context.root());
     }
 
     @Override
     public CompletableFuture<Void> publishBackgroundJob(Job job, String key, OptionalInt partition) {
-        return publish(topics.background(job.model()), job, key, partition);
+        return publishBackgroundJob(job, key, partition, Context.root());
     }
 
-    private CompletableFuture<Void> publish(String topic, Job job, String key, OptionalInt partition) {
+    @Override
+    public CompletableFuture<Void> publishJob(Job job, String key, OptionalInt partition, Context trace) {
+        return publish(topics.jobs(job.model()), job, key, partition, trace);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishBackgroundJob(Job job, String key, OptionalInt partition, Context trace) {
+        return publish(topics.background(job.model()), job, key, partition, trace);
+    }
+
+    private CompletableFuture<Void> publish(String topic, Job job, String key, OptionalInt partition, Context trace) {
         Integer p = null;
         if (partition.isPresent()) {
             try {
@@ -80,7 +92,9 @@ public final class KafkaBus implements JobBus, AutoCloseable {
                 return CompletableFuture.failedFuture(e instanceof KafkaException ? e : new KafkaException(e));
             }
         }
-        return send(new ProducerRecord<>(topic, p, key, JsonCodec.encode(job)), "job").thenApply(metadata -> null);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, p, key, JsonCodec.encode(job));
+        TraceHeaders.inject(trace, record.headers());
+        return send(record, "job").thenApply(metadata -> null);
     }
 
     /**

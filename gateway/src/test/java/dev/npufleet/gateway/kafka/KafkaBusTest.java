@@ -15,6 +15,12 @@ import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Protocol;
 import dev.npufleet.protocol.Topics;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +69,24 @@ class KafkaBusTest {
         producer.completeNext();
         assertThat(acked).isCompleted();
         assertThat(metrics.scrape()).contains("gateway_kafka_produce_seconds_count{outcome=\"ok\",record=\"job\"} 1");
+    }
+
+    @Test
+    void shouldCarryTheRequestsTraceContextInTheJobRecordsHeaders() {
+        // Given the context of a traced request
+        Context trace = Context.root().with(Span.wrap(SpanContext.create("4bf92f3577b34da6a3ce929d0e0e4736",
+                "00f067aa0ba902b7", TraceFlags.getSampled(), TraceState.getDefault())));
+
+        // When its job is published, on either lane
+        bus.publishJob(job(), "key-1", OptionalInt.empty(), trace);
+        bus.publishBackgroundJob(job(), "key-1", OptionalInt.empty(), trace);
+        bus.publishJob(job(), "key-1", OptionalInt.empty());
+
+        // Then the records carry its W3C traceparent; a job published without one carries none
+        assertThat(producer.history()).extracting(r -> r.headers().lastHeader("traceparent"))
+                .extracting(h -> h == null ? null : new String(h.value(), StandardCharsets.UTF_8))
+                .containsExactly("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.npufleet.worker.job;
 
 import dev.npufleet.protocol.Event;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,6 +30,7 @@ public final class ChunkPublisher {
     private final String jobId;
     private final String worker;
     private final int attempt;
+    private final Context trace;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     private final StringBuilder pending = new StringBuilder();
@@ -43,15 +45,16 @@ public final class ChunkPublisher {
     private HopMarks hops; // null: not measured
 
     public ChunkPublisher(EventSink sink, String topic, String jobId, String worker, int attempt) {
-        this(sink, topic, jobId, worker, attempt, 0, 0);
+        this(sink, topic, jobId, worker, attempt, 0, 0, Context.root());
     }
 
     /**
      * @param startLength code points of the answer already delivered by an earlier attempt (0 for a new answer)
      * @param startTokens the tokens that earlier text took
+     * @param trace the job's trace context, in every event's headers
      */
     public ChunkPublisher(EventSink sink, String topic, String jobId, String worker, int attempt, long startLength,
-            int startTokens) {
+            int startTokens, Context trace) {
         this.sink = sink;
         this.topic = topic;
         this.jobId = jobId;
@@ -59,6 +62,7 @@ public final class ChunkPublisher {
         this.attempt = attempt;
         this.sentLength = startLength;
         this.tokens = startTokens;
+        this.trace = trace;
     }
 
     /**
@@ -149,7 +153,7 @@ public final class ChunkPublisher {
             sendPending();
         } else if (last != null && !lastSent) {
             lastSent = true;
-            sink.send(topic, jobId, hops == null ? last : hops.stamp(last)).whenComplete((ok, error) -> {
+            sink.send(topic, jobId, hops == null ? last : hops.stamp(last), trace).whenComplete((ok, error) -> {
                 if (error != null) {
                     done.completeExceptionally(error);
                 } else {
@@ -169,7 +173,7 @@ public final class ChunkPublisher {
         if (hops != null) {
             hops.chunkSent();
         }
-        sink.send(topic, jobId, Event.chunk(jobId, worker, attempt, seq, text, tokens))
+        sink.send(topic, jobId, Event.chunk(jobId, worker, attempt, seq, text, tokens), trace)
                 .whenComplete((ok, error) -> acked(error));
     }
 

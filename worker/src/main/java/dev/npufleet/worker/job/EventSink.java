@@ -1,5 +1,6 @@
 package dev.npufleet.worker.job;
 
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -15,4 +16,12 @@ public interface EventSink {
      *     be delivered; the callbacks may run on the sink's I/O thread
      */
     CompletableFuture<Void> send(String topic, String key, Object value);
+
+    /**
+     * As {@link #send(String, String, Object)}, the record carrying {@code trace} in its headers (W3C
+     * {@code traceparent}, docs/PROTOCOL.md); a sink without headers ignores it.
+     */
+    default CompletableFuture<Void> send(String topic, String key, Object value, Context trace) {
+        return send(topic, key, value);
+    }
 }

@@ -81,9 +81,11 @@ final class GenerationRun implements TokenListener {
                 : Math.min(job.params().maxTokens(), s.limits().maxNewTokens())) - continued.tokens();
         String prompt = plan.full() + continued.text();
         hops.slotStarted();
+        ctx.trace().prefilling(chunks.attempt());
         EngineResult result = control.aborted() || maxNew <= 0 ? null : s.prompting().engine().run(
                 new EngineRequest(prompt, maxNew, Sampling.of(job.params()), JobSeeds.seedOf(job), null,
                         prepared == null ? null : plan.prefix()), this);
+        ctx.trace().generated(tokens);
         AbortReason reason = control.reason();
         if (reason != null && reason.abandonsJob()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
@@ -137,6 +139,7 @@ final class GenerationRun implements TokenListener {
         if (firstTokenNanos == 0) {
             firstTokenNanos = System.nanoTime();
             hops.firstToken();
+            ctx.trace().firstToken();
         }
         tokens++;
         if (trace) {

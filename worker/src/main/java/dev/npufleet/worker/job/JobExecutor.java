@@ -5,6 +5,8 @@ import dev.npufleet.protocol.ErrorInfo;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.Job;
 import dev.npufleet.worker.metrics.WorkerMetrics;
+import dev.npufleet.worker.tracing.JobTrace;
+import dev.npufleet.worker.tracing.WorkerTracing;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,13 +30,19 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
     private final JobProcessor processor;
     private final ExecutorService jobThread;
     private final ReplyTopics replies;
+    private final WorkerTracing tracing;
 
     public JobExecutor(JobServices services) {
         this(services, ReplyTopics.UNCHECKED);
     }
 
     public JobExecutor(JobServices services, ReplyTopics replies) {
+        this(services, replies, WorkerTracing.off());
+    }
+
+    public JobExecutor(JobServices services, ReplyTopics replies, WorkerTracing tracing) {
         this.s = services;
+        this.tracing = tracing;
         this.replies = replies;
         this.decoder = new JobDecoder(services.identity().model());
         this.processor = new JobProcessor(services);
@@ -53,9 +61,11 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
     @Override
     public CompletableFuture<RecordOutcome> handle(ConsumerRecord<String, byte[]> record, boolean mayHaveRun,
             long polledNanos) {
-        RecordContext ctx = new RecordContext(record.topic(), record.partition(), record.offset(), record.key(),
-                record.timestamp(), mayHaveRun, polledNanos);
         JobDecoder.Decoded decoded = decoder.decode(record.value());
+        JobTrace trace = decoded instanceof JobDecoder.Valid valid ? tracing.start(record, valid.job(), polledNanos)
+                : JobTrace.NONE;
+        RecordContext ctx = new RecordContext(record.topic(), record.partition(), record.offset(), record.key(),
+                record.timestamp(), mayHaveRun, polledNanos, trace);
         if (decoded instanceof JobDecoder.Malformed bad) {
             LOG.atWarn().addKeyValue("board", s.identity().workerId()).addKeyValue("partition", ctx.partition())
                     .addKeyValue("offset", ctx.offset()).log("Dead-lettering a job record: {}", bad.reason());
@@ -71,7 +81,10 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
                 .exceptionallyComposeAsync(error -> ReplyTopics.undeliverable(error)
                         .map(reason -> undeliverable(job, ctx, record.value(), reason, true))
                         .orElseGet(() -> CompletableFuture.failedFuture(error)), jobThread)
-                .whenComplete((outcome, error) -> s.tracking().slot().release(control));
+                .whenComplete((outcome, error) -> {
+                    s.tracking().slot().release(control);
+                    trace.end(outcome == null ? null : outcome.name(), error);
+                });
     }
 
     private CompletableFuture<RecordOutcome> checked(Job job, RecordContext ctx, RunControl control, byte[] value) {
@@ -91,7 +104,7 @@ public final class JobExecutor implements RecordHandler, AutoCloseable {
         s.tracking().metrics().job(WorkerMetrics.Outcome.DEAD_LETTERED);
         if (tellClient) {
             s.output().sink().send(job.replyTo(), job.id(), Event.error(job.id(), s.identity().workerId(), 1,
-                    ErrorInfo.of(ErrorCode.UNDELIVERABLE_REPLY, reason))); // best effort: the topic refused before
+                    ErrorInfo.of(ErrorCode.UNDELIVERABLE_REPLY, reason)), ctx.trace().context()); // best effort
         }
         return s.output().deadLetters().send(ctx, value, reason, job.id(), null, null, 1).thenApply(v -> RecordOutcome.DONE);
     }

@@ -43,7 +43,7 @@ public final class JobProcessor {
     /** @return completes when the job's last event is acknowledged (see {@link RecordOutcome}) */
     public CompletableFuture<RecordOutcome> process(Job job, RecordContext ctx, RunControl control, byte[] payload) {
         long now = s.tracking().clock().millis();
-        CompletableFuture<RecordOutcome> skipped = skipBeforeStart(job, control, now);
+        CompletableFuture<RecordOutcome> skipped = skipBeforeStart(job, ctx, control, now);
         if (skipped != null) {
             return skipped;
         }
@@ -76,17 +76,18 @@ public final class JobProcessor {
     }
 
     /** Ends a job that was cancelled, revoked or past its deadline before it started; null: run it. */
-    private CompletableFuture<RecordOutcome> skipBeforeStart(Job job, RunControl control, long now) {
+    private CompletableFuture<RecordOutcome> skipBeforeStart(Job job, RecordContext ctx, RunControl control,
+            long now) {
         if (s.tracking().slot().isCancelled(job.id()) || control.reason() == AbortReason.CANCELLED) {
             s.tracking().metrics().job(WorkerMetrics.Outcome.CANCELLED);
-            return last(job, Event.finish(job.id(), board, 1, 0, "cancelled", Usage.of(0, 0, 0), null, null));
+            return last(job, ctx, Event.finish(job.id(), board, 1, 0, "cancelled", Usage.of(0, 0, 0), null, null));
         }
         if (control.aborted()) {
             return CompletableFuture.completedFuture(RecordOutcome.ABANDONED); // revoked before it started
         }
         if (job.expiredAt(now)) {
             s.tracking().metrics().job(WorkerMetrics.Outcome.EXPIRED);
-            return last(job, Event.error(job.id(), board, 1, ErrorInfo.of(ErrorCode.DEADLINE_EXCEEDED,
+            return last(job, ctx, Event.error(job.id(), board, 1, ErrorInfo.of(ErrorCode.DEADLINE_EXCEEDED,
                     "deadline passed " + (now - job.deadline()) + " ms before a worker reached the job")));
         }
         return null;
@@ -97,12 +98,12 @@ public final class JobProcessor {
         PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD && job.kind() != JobKind.EMBEDDING
                 ? rerunFrom(job, prior) : PriorAttempt.NONE;
         ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), board, attempt,
-                continued.length(), continued.tokens());
+                continued.length(), continued.tokens(), ctx.trace().context());
         HopMarks hops = new HopMarks(ctx.polledNanos(), s.tracking().metrics());
         chunks.measure(hops);
         s.tracking().metrics().queueWait(queueMs);
         CompletableFuture<Void> started = s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(),
-                board, attempt, new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)));
+                board, attempt, new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)), ctx.trace().context());
         if (!onRecord(started)) {
             s.tracking().metrics().job(WorkerMetrics.Outcome.UNDELIVERED);
             return started.thenApply(v -> RecordOutcome.DONE); // failed: the loop runs the job again
@@ -125,11 +126,11 @@ public final class JobProcessor {
             return chunks.finish(Event.finish(job.id(), board, attempt, chunks.length(), "cancelled",
                     Usage.of(0, 0, 0), null, null)).thenApply(v -> RecordOutcome.DONE);
         } catch (InferenceException e) {
-            return failed(job, chunks, e.toErrorInfo(), e);
+            return failed(job, ctx, chunks, e.toErrorInfo(), e);
         } catch (NpuLostException e) {
             throw e;
         } catch (RuntimeException e) {
-            return failed(job, chunks, ErrorInfo.of(ErrorCode.INTERNAL, "internal error: " + e), e);
+            return failed(job, ctx, chunks, ErrorInfo.of(ErrorCode.INTERNAL, "internal error: " + e), e);
         }
     }
 
@@ -209,8 +210,10 @@ public final class JobProcessor {
                 .thenApply(v -> RecordOutcome.DONE);
     }
 
-    private CompletableFuture<RecordOutcome> failed(Job job, ChunkPublisher chunks, ErrorInfo error, Throwable cause) {
+    private CompletableFuture<RecordOutcome> failed(Job job, RecordContext ctx, ChunkPublisher chunks, ErrorInfo error,
+            Throwable cause) {
         s.tracking().metrics().job(WorkerMetrics.Outcome.FAILED);
+        ctx.trace().failed(error.code());
         var log = ErrorCode.INTERNAL.wire().equals(error.code()) ? LOG.atError().setCause(cause) : LOG.atWarn();
         log.addKeyValue("jobId", job.id()).addKeyValue("board", board).addKeyValue("model", s.identity().model())
                 .log("Job failed ({}): {}", error.code(), error.message());
@@ -232,8 +235,9 @@ public final class JobProcessor {
                 });
     }
 
-    private CompletableFuture<RecordOutcome> last(Job job, Event event) {
-        return s.output().sink().send(job.replyTo(), job.id(), event).thenApply(v -> RecordOutcome.DONE);
+    private CompletableFuture<RecordOutcome> last(Job job, RecordContext ctx, Event event) {
+        return s.output().sink().send(job.replyTo(), job.id(), event, ctx.trace().context())
+                .thenApply(v -> RecordOutcome.DONE);
     }
 
     private static long queueMs(Job job, RecordContext ctx, long now) {

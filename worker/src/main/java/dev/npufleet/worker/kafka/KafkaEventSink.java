@@ -1,8 +1,10 @@
 package dev.npufleet.worker.kafka;
 
 import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.tracing.TraceHeaders;
 import dev.npufleet.worker.job.EventSink;
 import dev.npufleet.worker.metrics.WorkerMetrics;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,11 +27,18 @@ public final class KafkaEventSink implements EventSink {
 
     @Override
     public CompletableFuture<Void> send(String topic, String key, Object value) {
+        return send(topic, key, value, Context.root());
+    }
+
+    @Override
+    public CompletableFuture<Void> send(String topic, String key, Object value, Context trace) {
         CompletableFuture<Void> acked = new CompletableFuture<>();
         long t0 = System.nanoTime();
         try {
             byte[] bytes = value == null ? null : JsonCodec.encode(value);
-            producer.send(new ProducerRecord<>(topic, key, bytes), (metadata, error) -> {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, bytes);
+            TraceHeaders.inject(trace, record.headers());
+            producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     link.failed(error);
                     acked.completeExceptionally(error);
