@@ -24,7 +24,7 @@ public record JobsConfig(int partitions, int maxAttempts, RerunMode rerun, Durat
             "partitions of job topics it creates (most boards per model)");
     public static final Setting MAX_ATTEMPTS = Setting.of("NPUFLEET_MAX_ATTEMPTS", "3",
             "a job is dead-lettered after this many lost attempts on at least two boards, or twice as many "
-                    + "deaths in a row of one board");
+                    + "lost on one board");
     public static final Setting RERUN = Setting.of("NPUFLEET_RERUN", "auto",
             "a job a crashed worker had half answered: `replay` (same seed, same text), `continue` (from the "
                     + "delivered text), `auto` (continue where that writes the same text, greedy or seeded on the "

@@ -1,6 +1,9 @@
 package dev.npufleet.worker.job;
 
 import java.util.HashSet;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Decides when a job is poison, from the evidence a worker has: the job's own history in Kafka (each attempt that
@@ -11,8 +14,11 @@ import java.util.HashSet;
  * <ul>
  *   <li>the job is poison when at least {@code maxAttempts} of its attempts were lost, fleet-wide, on at least two
  *       different boards;</li>
- *   <li>or when this board died {@code 2 × maxAttempts} times in a row while running it (a fleet of one board,
- *       where no second board can give evidence).</li>
+ *   <li>or when one board lost {@code 2 × maxAttempts} of its attempts: counted in the job's history (any order,
+ *       any board), or by this board's marker (deaths in a row, for attempts whose {@code STARTED} never reached
+ *       the log). This covers a fleet of one board, where no second board can give evidence, and a board that a
+ *       supervisor restarts inside the session timeout: it gets the job's partition back every time, so no second
+ *       board meets the job, and other jobs it runs between two crashes break its marker's row.</li>
  * </ul>
  * A lost attempt may also be one given up for a revocation or a broker outage: the two-board rule keeps those from
  * adding up to a dead letter unless the job keeps failing across boards. Stateless; any thread.
@@ -38,6 +44,13 @@ public final class PoisonRule {
         }
         if (localDeaths >= 2 * maxAttempts) {
             return "crashed this board " + localDeaths + " times in a row";
+        }
+        Map<String, Long> perBoard = prior.lostOn().stream()
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        for (Map.Entry<String, Long> e : perBoard.entrySet()) {
+            if (e.getValue() >= 2L * maxAttempts) {
+                return "crashed " + e.getValue() + " attempts on board " + e.getKey();
+            }
         }
         return null;
     }
