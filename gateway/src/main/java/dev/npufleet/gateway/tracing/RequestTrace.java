@@ -1,6 +1,9 @@
 package dev.npufleet.gateway.tracing;
 
-import io.opentelemetry.api.common.AttributeKey;
+import static dev.npufleet.protocol.tracing.TraceAttributes.JOB_ID;
+import static dev.npufleet.protocol.tracing.TraceAttributes.MODEL;
+import static dev.npufleet.protocol.tracing.TraceAttributes.WORKER;
+
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,9 +20,6 @@ public final class RequestTrace {
     /** No trace: the context is empty (a job record then carries no trace headers) and every report is ignored. */
     public static final RequestTrace NONE = new RequestTrace(null, Context.root(), null);
 
-    static final AttributeKey<String> JOB_ID = AttributeKey.stringKey("npufleet.job.id");
-    static final AttributeKey<String> MODEL = AttributeKey.stringKey("npufleet.model");
-    static final AttributeKey<String> WORKER = AttributeKey.stringKey("npufleet.worker");
 
     private final Tracer tracer; // null: nothing recorded
     private final Context context;

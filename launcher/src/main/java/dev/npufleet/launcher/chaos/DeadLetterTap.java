@@ -22,15 +22,22 @@ final class DeadLetterTap implements AutoCloseable {
     private volatile boolean running = true;
 
     DeadLetterTap(String bootstrap, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = fromStart(bootstrap, topic);
+        reader = new Thread(this::read, "chaos-dlq");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** A consumer of every partition of {@code topic}, positioned at their start (no group, nothing committed). */
+    static KafkaConsumer<String, byte[]> fromStart(String bootstrap, String topic) {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
+                new StringDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
-        reader = new Thread(this::read, "chaos-dlq");
-        reader.setDaemon(true);
-        reader.start();
+        return consumer;
     }
 
     private void read() {

@@ -1,6 +1,9 @@
 package dev.npufleet.worker.tracing;
 
-import io.opentelemetry.api.common.AttributeKey;
+import static dev.npufleet.protocol.tracing.TraceAttributes.JOB_ID;
+import static dev.npufleet.protocol.tracing.TraceAttributes.MODEL;
+import static dev.npufleet.protocol.tracing.TraceAttributes.WORKER;
+
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -17,9 +20,6 @@ public final class JobTrace {
     /** No trace: events carry no trace headers; every report is ignored. */
     public static final JobTrace NONE = new JobTrace(null, Context.root(), null);
 
-    static final AttributeKey<String> JOB_ID = AttributeKey.stringKey("npufleet.job.id");
-    static final AttributeKey<String> MODEL = AttributeKey.stringKey("npufleet.model");
-    static final AttributeKey<String> WORKER = AttributeKey.stringKey("npufleet.worker");
 
     private final Tracer tracer; // null: nothing recorded
     private final Context context;

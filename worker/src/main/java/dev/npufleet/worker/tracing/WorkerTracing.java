@@ -2,6 +2,7 @@ package dev.npufleet.worker.tracing;
 
 import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.tracing.Telemetry;
+import dev.npufleet.protocol.tracing.TraceAttributes;
 import dev.npufleet.protocol.tracing.TraceHeaders;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -57,10 +58,10 @@ public final class WorkerTracing {
                 .setAttribute("messaging.destination.name", record.topic())
                 .setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()))
                 .setAttribute("messaging.kafka.offset", record.offset())
-                .setAttribute(JobTrace.JOB_ID, job.id())
-                .setAttribute(JobTrace.MODEL, job.model())
+                .setAttribute(TraceAttributes.JOB_ID, job.id())
+                .setAttribute(TraceAttributes.MODEL, job.model())
                 .setAttribute("npufleet.job.kind", job.kind().name())
-                .setAttribute(JobTrace.WORKER, worker == null ? "" : worker)
+                .setAttribute(TraceAttributes.WORKER, worker == null ? "" : worker)
                 .startSpan();
         Context context = parent.with(span);
         if (polledNanos > 0) {
