@@ -25,19 +25,25 @@ final class EventsTap implements AutoCloseable {
     private volatile boolean running = true;
 
     EventsTap(String bootstrap, String topic) {
+        consumer = fromStart(bootstrap, topic);
+        thread = new Thread(this::loop, "events-tap");
+        thread.start();
+    }
+
+    /** A consumer of every partition of {@code topic}, positioned at their start. */
+    static KafkaConsumer<String, byte[]> fromStart(String bootstrap, String topic) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(p);
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(topic, info.partition()));
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
-        thread = new Thread(this::loop, "events-tap");
-        thread.start();
+        return consumer;
     }
 
     private void loop() {
