@@ -14,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>No hole, ever: the job's last event goes out only once every chunk is acknowledged, and after a
  * chunk that could not be delivered nothing more is sent (no later chunk, no FINISH): the job's events
  * then end at a gap-free prefix, the job is not committed, and its re-run replays or continues from
- * that prefix. The one-in-flight rule makes this hold for every chunk, not just the last. While a
+ * that prefix. The one-in-flight rule makes this hold for every chunk, not just the last. The job's STARTED,
+ * sent before the publisher's first event, counts as in flight until acknowledged ({@link #after}). While a
  * chunk waits for its acknowledgement (up to the producer's delivery timeout, a broker outage
  * included) the text generated meanwhile is held here: at most the job's {@code max_tokens} of text.
  *
@@ -69,8 +70,29 @@ public final class ChunkPublisher {
      * Runs {@code action} once, on the sink's I/O thread, when a chunk could not be delivered (the
      * job should stop generating: nothing it writes from then on can be published).
      */
-    public synchronized void onFailure(Runnable action) {
-        this.onFailure = action;
+    public void onFailure(Runnable action) {
+        boolean failedAlready;
+        synchronized (this) {
+            this.onFailure = action;
+            failedAlready = failure != null;
+        }
+        if (failedAlready) {
+            action.run();
+        }
+    }
+
+    /**
+     * Sends nothing until {@code first} (the job's STARTED, sent before this publisher's events) is acknowledged, and
+     * fails as a chunk would when it cannot be delivered: the job's events then stop there and it runs again.
+     */
+    public void after(CompletableFuture<Void> first) {
+        synchronized (this) {
+            if (first.isDone() && !first.isCompletedExceptionally()) {
+                return;
+            }
+            inFlight = true;
+        }
+        first.whenComplete((ok, error) -> acked(error, false));
     }
 
     /** Marks the first chunk's send and acknowledgement in {@code marks}, which also stamp the last event's hops. */
@@ -174,14 +196,14 @@ public final class ChunkPublisher {
             hops.chunkSent();
         }
         sink.send(topic, jobId, Event.chunk(jobId, worker, attempt, seq, text, tokens), trace)
-                .whenComplete((ok, error) -> acked(error));
+                .whenComplete((ok, error) -> acked(error, true));
     }
 
-    private void acked(Throwable error) {
+    private void acked(Throwable error, boolean chunk) {
         Runnable action = null;
         synchronized (this) {
             inFlight = false;
-            if (error == null && hops != null) {
+            if (error == null && chunk && hops != null) {
                 hops.chunkAcked();
             }
             if (error != null && failure == null) {

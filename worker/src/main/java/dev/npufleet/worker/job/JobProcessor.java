@@ -47,8 +47,10 @@ public final class JobProcessor {
         if (skipped != null) {
             return skipped;
         }
-        int attempt = s.output().marker().begin(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
-        PriorAttempt prior = ctx.mayHaveRun() || attempt > 1 ? s.output().history().lookup(job) : PriorAttempt.NONE;
+        PoisonMarker.Marker left = s.output().marker().leftFor(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
+        int deaths = left == null ? 0 : left.attempts();
+        boolean mayHaveCrashed = ctx.mayHaveRun() || deaths > 0;
+        PriorAttempt prior = mayHaveCrashed ? s.output().history().lookup(job) : PriorAttempt.NONE;
         if (prior.ended()) {
             s.output().marker().clear();
             LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
@@ -57,11 +59,14 @@ public final class JobProcessor {
                             job.replyTo());
             return CompletableFuture.completedFuture(RecordOutcome.DONE);
         }
-        String poison = new PoisonRule(s.limits().maxAttempts()).verdict(attempt - 1, prior);
+        if (left != null && left.attempt() > prior.attempts()) {
+            prior = recordLost(job, ctx, left.attempt(), prior);
+        }
+        String poison = new PoisonRule(s.limits().maxAttempts()).verdict(deaths, prior);
         if (poison != null) {
             return poison(job, ctx, payload, poison, prior.attempts() + 1);
         }
-        attempt = Math.max(attempt, prior.attempts() + 1);
+        Attempt attempt = new Attempt(Math.max(deaths + 1, prior.attempts() + 1), deaths + 1, mayHaveCrashed);
         boolean npuLost = false;
         try {
             return run(job, ctx, control, attempt, prior, queueMs(job, ctx, now));
@@ -73,6 +78,26 @@ public final class JobProcessor {
                 s.output().marker().clear();
             }
         }
+    }
+
+    /**
+     * Which attempt this is: {@code number} as the job's events carry it, {@code inARow} this worker's attempts at the
+     * record in a row (its marker's count), and whether an earlier attempt may have crashed a board.
+     */
+    private record Attempt(int number, int inARow, boolean mayHaveCrashed) {
+    }
+
+    /**
+     * Writes the STARTED of an attempt this board lost with its process (its marker names it) and the job's history
+     * does not show: a first attempt's STARTED is not awaited before the runtime runs, so a crash within the send
+     * can lose it; this puts the evidence where {@link PoisonRule} counts it on every board. Best effort, awaited.
+     */
+    private PriorAttempt recordLost(Job job, RecordContext ctx, int lost, PriorAttempt prior) {
+        LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board).addKeyValue("attempt", lost)
+                .log("Recording an attempt this board lost with its process before its STARTED reached the log");
+        boolean recorded = onRecord(s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(), board,
+                lost, new Timings(0, 0, 0, 0, 0, 0, 0), false), ctx.trace().context()));
+        return recorded ? prior.withLost(board, lost) : prior;
     }
 
     /** Ends a job that was cancelled, revoked or past its deadline before it started; null: run it. */
@@ -93,18 +118,22 @@ public final class JobProcessor {
         return null;
     }
 
-    private CompletableFuture<RecordOutcome> run(Job job, RecordContext ctx, RunControl control, int attempt,
+    private CompletableFuture<RecordOutcome> run(Job job, RecordContext ctx, RunControl control, Attempt attempt,
             PriorAttempt prior, long queueMs) {
         PriorAttempt continued = job.kind() != JobKind.CACHE_BUILD && job.kind() != JobKind.EMBEDDING
                 ? rerunFrom(job, prior) : PriorAttempt.NONE;
-        ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), board, attempt,
+        ChunkPublisher chunks = new ChunkPublisher(s.output().sink(), job.replyTo(), job.id(), board, attempt.number(),
                 continued.length(), continued.tokens(), ctx.trace().context());
         HopMarks hops = new HopMarks(ctx.polledNanos(), s.tracking().metrics());
         chunks.measure(hops);
         s.tracking().metrics().queueWait(queueMs);
         CompletableFuture<Void> started = s.output().sink().send(job.replyTo(), job.id(), Event.started(job.id(),
-                board, attempt, new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)), ctx.trace().context());
-        if (!onRecord(started)) {
+                board, attempt.number(), new Timings(queueMs, 0, 0, 0, 0, 0, 0), opensThinking(job)),
+                ctx.trace().context());
+        chunks.after(started);
+        s.output().marker().begin(job.id(), ctx.topic(), ctx.partition(), ctx.offset(), attempt.inARow(),
+                attempt.number());
+        if (attempt.mayHaveCrashed() && !onRecord(started)) {
             s.tracking().metrics().job(WorkerMetrics.Outcome.UNDELIVERED);
             return started.thenApply(v -> RecordOutcome.DONE); // failed: the loop runs the job again
         }
@@ -123,7 +152,7 @@ public final class JobProcessor {
                 return CompletableFuture.completedFuture(RecordOutcome.ABANDONED);
             }
             s.tracking().metrics().job(WorkerMetrics.Outcome.CANCELLED);
-            return chunks.finish(Event.finish(job.id(), board, attempt, chunks.length(), "cancelled",
+            return chunks.finish(Event.finish(job.id(), board, attempt.number(), chunks.length(), "cancelled",
                     Usage.of(0, 0, 0), null, null)).thenApply(v -> RecordOutcome.DONE);
         } catch (InferenceException e) {
             return failed(job, ctx, chunks, e.toErrorInfo(), e);
@@ -150,9 +179,13 @@ public final class JobProcessor {
     }
 
     /**
-     * Waits for the attempt's STARTED to be acknowledged before the runtime runs the job: a job that kills the board
-     * must leave its attempt in the job's history, which is the fleet-wide evidence {@link PoisonRule} counts (a
-     * STARTED still in the producer's buffer dies with the process). Costs one acknowledgement before prefill.
+     * Waits for a STARTED to be acknowledged. A job that may already have crashed a board (its record may have run
+     * before, or this board's marker names it) waits for its attempt's STARTED before the runtime runs it: a job that
+     * kills the board must leave its attempt in the job's history, the fleet-wide evidence {@link PoisonRule} counts
+     * (a STARTED still in the producer's buffer dies with the process). A first attempt does not wait: its STARTED
+     * goes out while the marker is written and the prompt planned, and its first chunk follows the acknowledgement
+     * ({@link ChunkPublisher#after}); should its STARTED die with the process, the marker puts it in the log when
+     * the job comes back ({@code recordLost}).
      *
      * @return false when it could not be delivered (a broker outage past the delivery timeout)
      */

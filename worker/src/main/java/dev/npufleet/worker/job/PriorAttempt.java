@@ -1,5 +1,6 @@
 package dev.npufleet.worker.job;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -24,6 +25,13 @@ public record PriorAttempt(boolean ended, String text, int tokens, int attempts,
 
     public PriorAttempt(boolean ended, String text, int tokens, int attempts) {
         this(ended, text, tokens, attempts, List.of());
+    }
+
+    /** This history with one more attempt, numbered {@code attempt}, lost on {@code board}. */
+    public PriorAttempt withLost(String board, int attempt) {
+        List<String> lost = new ArrayList<>(lostOn);
+        lost.add(board);
+        return new PriorAttempt(ended, text, tokens, Math.max(attempts, attempt), lost);
     }
 
     /** Code points of text already delivered. */

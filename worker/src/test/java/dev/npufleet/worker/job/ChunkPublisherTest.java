@@ -108,4 +108,47 @@ class ChunkPublisherTest {
     private static Event finish(long length) {
         return Event.finish("job-1", "w1", 1, length, "stop", Usage.of(1, 1, 0), null, null);
     }
+
+    @Test
+    void shouldHoldTheFirstChunkUntilTheJobsStartedIsAcknowledged() {
+        // Given the job's STARTED in flight
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        chunks.after(started);
+
+        // When text comes before its ack
+        chunks.append("a");
+        chunks.append("b");
+
+        // Then nothing leaves until STARTED is acknowledged, and then the held text goes as one chunk
+        assertThat(sink.events()).isEmpty();
+        started.complete(null);
+        assertThat(sink.events()).extracting(Event::text).containsExactly("ab");
+        assertThat(sink.events().get(0).seq()).isZero();
+    }
+
+    @Test
+    void shouldFailTheJobsEventsWhenItsStartedIsNotDelivered() {
+        // Given a STARTED in flight, text held behind it, the job finishing, and a generation to stop
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        chunks.after(started);
+        chunks.append("a");
+        CompletableFuture<Void> done = chunks.finish(finish(1));
+
+        // When the STARTED cannot be delivered
+        started.completeExceptionally(new IllegalStateException("broker away"));
+
+        // Then no event of the job follows it, the job fails (it runs again), and a stop asked later runs at once
+        AtomicInteger stops = new AtomicInteger();
+        chunks.onFailure(stops::incrementAndGet);
+        assertThat(sink.events()).isEmpty();
+        assertThat(done).isCompletedExceptionally();
+        assertThat(stops).hasValue(1);
+    }
+
+    @Test
+    void shouldNotWaitForAStartedAlreadyAcknowledged() {
+        chunks.after(CompletableFuture.completedFuture(null));
+        chunks.append("a");
+        assertThat(sink.events()).extracting(Event::text).containsExactly("a");
+    }
 }

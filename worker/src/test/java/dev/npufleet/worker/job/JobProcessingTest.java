@@ -285,4 +285,69 @@ class JobProcessingTest {
         assertThat(f.last(again.id()).cacheBuild().built()).isFalse();
         assertThat(f.last(again.id()).cacheBuild().sizeBytes()).isPositive();
     }
+
+    @Test
+    void shouldRunAFirstAttemptWithoutWaitingForItsStartedToBeAcknowledged() {
+        // Given a broker that acknowledges nothing yet, and a job no worker can have run before
+        f = new LoopFixture(tmp, new FakeEngine().answering("Hi"), false).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        f.offer(job);
+
+        // When the worker takes it, the runtime runs it while STARTED is in flight, and nothing follows STARTED
+        f.spinUntil(() -> f.engine.prompts().size() == 1);
+        assertThat(f.events(job.id())).extracting(Event::type).containsExactly(EventType.STARTED);
+
+        // Then with the acks, the answer follows in order and the job is committed
+        f.spinUntil(() -> {
+            while (f.producer.completeNext()) {
+                // acknowledge everything sent so far
+            }
+            return f.committed(f.p0) == 1;
+        });
+        assertThat(f.events(job.id())).extracting(Event::type)
+                .containsExactly(EventType.STARTED, EventType.CHUNK, EventType.FINISH);
+        assertThat(f.text(job.id())).isEqualTo("Hi");
+    }
+
+    @Test
+    void shouldWaitForTheStartedOfAJobThatMayHaveCrashedABoardBeforeRunningIt() {
+        // Given a job this board's marker says it died running, and a broker that acknowledges nothing yet
+        f = new LoopFixture(tmp, new FakeEngine().answering("Hi"), false).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        new PoisonMarker(tmp).begin(job.id(), f.jobsTopic, 0, 0, 1, 1);
+        f.history.priors.put(job.id(), new PriorAttempt(false, "", 0, 1, List.of("w1")));
+        f.offer(job);
+
+        // When the worker takes it: STARTED goes out, and the runtime waits for its acknowledgement
+        f.spinUntil(() -> f.events(job.id()).size() == 1);
+        assertThat(f.engine.prompts()).isEmpty();
+        assertThat(f.producer.completeNext()).isTrue();
+
+        // Then the runtime runs it
+        f.spinUntil(() -> f.engine.prompts().size() == 1);
+        assertThat(f.events(job.id()).get(0).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRecordAnAttemptWhoseStartedDiedWithTheProcess() {
+        // Given a worker that died running a job's attempt 1, whose STARTED never reached the log
+        f = new LoopFixture(tmp, new FakeEngine().answering("ok"), true).assigned();
+        Job job = Jobs.completion(MODEL, REPLIES, "Q");
+        new PoisonMarker(tmp).begin(job.id(), f.jobsTopic, 0, 0, 1, 1);
+
+        // When the restarted worker meets the job again
+        f.offer(job);
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        // Then the lost attempt's STARTED is written first, and the job runs as attempt 2
+        List<Event> events = f.events(job.id());
+        assertThat(events.get(0)).satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.STARTED);
+            assertThat(e.attempt()).isEqualTo(1);
+            assertThat(e.worker()).isEqualTo("w1");
+        });
+        assertThat(events.get(1).type()).isEqualTo(EventType.STARTED);
+        assertThat(f.last(job.id()).attempt()).isEqualTo(2);
+        assertThat(f.text(job.id())).isEqualTo("ok");
+    }
 }

@@ -51,4 +51,50 @@ class PoisonMarkerTest {
         Files.writeString(state.resolve("running-job.json"), "{\"job_id\":\"jo");
         assertThat(new PoisonMarker(state).begin("job-1", "jobs", 0, 7)).isEqualTo(1);
     }
+
+    @Test
+    void shouldOverwriteALongerMarkerWhole() {
+        // Given a marker naming a job with a long topic name
+        PoisonMarker marker = new PoisonMarker(state);
+        marker.begin("job-1", "jobs-" + "x".repeat(900), 0, 7);
+
+        // When a job with a short one begins
+        marker.begin("job-2", "jobs", 3, 8, 1, 4);
+
+        // Then the file holds the new marker and nothing of the old
+        assertThat(new PoisonMarker(state).read())
+                .isEqualTo(new PoisonMarker.Marker("job-2", "jobs", 3, 8, 1, 4));
+    }
+
+    @Test
+    void shouldReadNoMarkerAfterAClear() {
+        PoisonMarker marker = new PoisonMarker(state);
+        marker.begin("job-1", "jobs", 0, 7);
+        marker.clear();
+        assertThat(new PoisonMarker(state).read()).isNull();
+        assertThat(new PoisonMarker(state).leftFor("job-1", "jobs", 0, 7)).isNull();
+    }
+
+    @Test
+    void shouldTellWhatAnEarlierProcessLeftAboutTheRecord() {
+        // Given a worker that died running job-1 as the job's attempt 2
+        new PoisonMarker(state).begin("job-1", "jobs", 0, 7, 1, 2);
+
+        // When the restarted worker looks before running records
+        PoisonMarker restarted = new PoisonMarker(state);
+
+        // Then it finds the marker for that record only
+        assertThat(restarted.leftFor("job-1", "jobs", 0, 7)).satisfies(m -> {
+            assertThat(m.attempts()).isEqualTo(1);
+            assertThat(m.attempt()).isEqualTo(2);
+        });
+        assertThat(restarted.leftFor("job-1", "jobs", 0, 8)).isNull();
+    }
+
+    @Test
+    void shouldReadAMarkerWrittenBeforeTheAttemptField() throws Exception {
+        Files.writeString(state.resolve("running-job.json"),
+                "{\"job_id\":\"job-1\",\"topic\":\"jobs\",\"partition\":0,\"offset\":7,\"attempts\":2}");
+        assertThat(new PoisonMarker(state).begin("job-1", "jobs", 0, 7)).isEqualTo(3);
+    }
 }
