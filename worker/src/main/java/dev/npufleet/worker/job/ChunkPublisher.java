@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
  * chunk that could not be delivered nothing more is sent (no later chunk, no FINISH): the job's events
  * then end at a gap-free prefix, the job is not committed, and its re-run replays or continues from
  * that prefix. The one-in-flight rule makes this hold for every chunk, not just the last. The job's STARTED,
- * sent before the publisher's first event, counts as in flight until acknowledged ({@link #after}). While a
+ * sent just before, may still be in flight beside the first chunk; the last event waits for it too ({@link #after}). While a
  * chunk waits for its acknowledgement (up to the producer's delivery timeout, a broker outage
  * included) the text generated meanwhile is held here: at most the job's {@code max_tokens} of text.
  *
@@ -43,6 +43,7 @@ public final class ChunkPublisher {
     private boolean lastSent;
     private Throwable failure;
     private Runnable onFailure = () -> { };
+    private CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
     private HopMarks hops; // null: not measured
 
     public ChunkPublisher(EventSink sink, String topic, String jobId, String worker, int attempt) {
@@ -82,17 +83,16 @@ public final class ChunkPublisher {
     }
 
     /**
-     * Sends nothing until {@code first} (the job's STARTED, sent before this publisher's events) is acknowledged, and
-     * fails as a chunk would when it cannot be delivered: the job's events then stop there and it runs again.
+     * Follows the job's STARTED, sent just before this publisher's first event and not yet acknowledged: chunks go
+     * out behind it at once (the producer keeps a partition's records in order; STARTED carries no text, so no hole
+     * can open), the last event only once it is acknowledged, and when it cannot be delivered the publisher fails as
+     * for a chunk: nothing more is sent and the job runs again.
      */
-    public void after(CompletableFuture<Void> first) {
+    public void after(CompletableFuture<Void> started) {
         synchronized (this) {
-            if (first.isDone() && !first.isCompletedExceptionally()) {
-                return;
-            }
-            inFlight = true;
+            this.started = started;
         }
-        first.whenComplete((ok, error) -> acked(error, false));
+        started.whenComplete((ok, error) -> startedAcked(error));
     }
 
     /** Marks the first chunk's send and acknowledgement in {@code marks}, which also stamp the last event's hops. */
@@ -173,7 +173,7 @@ public final class ChunkPublisher {
         }
         if (pending.length() > 0) {
             sendPending();
-        } else if (last != null && !lastSent) {
+        } else if (last != null && !lastSent && started.isDone()) {
             lastSent = true;
             sink.send(topic, jobId, hops == null ? last : hops.stamp(last), trace).whenComplete((ok, error) -> {
                 if (error != null) {
@@ -196,25 +196,38 @@ public final class ChunkPublisher {
             hops.chunkSent();
         }
         sink.send(topic, jobId, Event.chunk(jobId, worker, attempt, seq, text, tokens), trace)
-                .whenComplete((ok, error) -> acked(error, true));
+                .whenComplete((ok, error) -> acked(error));
     }
 
-    private void acked(Throwable error, boolean chunk) {
-        Runnable action = null;
+    private void acked(Throwable error) {
+        Runnable action;
         synchronized (this) {
             inFlight = false;
-            if (error == null && chunk && hops != null) {
+            if (error == null && hops != null) {
                 hops.chunkAcked();
             }
-            if (error != null && failure == null) {
-                failure = error;
-                pending.setLength(0); // can never be published: a later chunk would leave a hole
-                action = onFailure;
-            }
+            action = failed(error);
             proceed();
         }
-        if (action != null) {
-            action.run();
+        action.run();
+    }
+
+    private void startedAcked(Throwable error) {
+        Runnable action;
+        synchronized (this) {
+            action = failed(error);
+            proceed();
         }
+        action.run();
+    }
+
+    /** Records the first failure (under the lock); returns what to run outside it. */
+    private Runnable failed(Throwable error) {
+        if (error == null || failure != null) {
+            return () -> { };
+        }
+        failure = error;
+        pending.setLength(0); // can never be published: a later chunk would leave a hole
+        return onFailure;
     }
 }

@@ -183,9 +183,9 @@ public final class JobProcessor {
      * before, or this board's marker names it) waits for its attempt's STARTED before the runtime runs it: a job that
      * kills the board must leave its attempt in the job's history, the fleet-wide evidence {@link PoisonRule} counts
      * (a STARTED still in the producer's buffer dies with the process). A first attempt does not wait: its STARTED
-     * goes out while the marker is written and the prompt planned, and its first chunk follows the acknowledgement
-     * ({@link ChunkPublisher#after}); should its STARTED die with the process, the marker puts it in the log when
-     * the job comes back ({@code recordLost}).
+     * goes out while the marker is written, the prompt planned and the prompt prefilled, and its last event waits
+     * for the acknowledgement ({@link ChunkPublisher#after}); should its STARTED die with the process, the marker
+     * puts it in the log when the job comes back ({@code recordLost}).
      *
      * @return false when it could not be delivered (a broker outage past the delivery timeout)
      */

@@ -110,37 +110,41 @@ class ChunkPublisherTest {
     }
 
     @Test
-    void shouldHoldTheFirstChunkUntilTheJobsStartedIsAcknowledged() {
+    void shouldSendChunksBehindAnUnacknowledgedStartedButTheLastEventOnlyAfterIt() {
         // Given the job's STARTED in flight
         CompletableFuture<Void> started = new CompletableFuture<>();
         chunks.after(started);
 
-        // When text comes before its ack
+        // When text comes and the job finishes before STARTED's ack
         chunks.append("a");
-        chunks.append("b");
+        sink.ackAll();
+        CompletableFuture<Void> done = chunks.finish(finish(1));
 
-        // Then nothing leaves until STARTED is acknowledged, and then the held text goes as one chunk
-        assertThat(sink.events()).isEmpty();
+        // Then the chunk went at once, the last event waits for STARTED
+        assertThat(sink.events()).extracting(Event::type).containsExactly(EventType.CHUNK);
         started.complete(null);
-        assertThat(sink.events()).extracting(Event::text).containsExactly("ab");
-        assertThat(sink.events().get(0).seq()).isZero();
+        assertThat(sink.events()).extracting(Event::type).containsExactly(EventType.CHUNK, EventType.FINISH);
+        sink.ackAll();
+        assertThat(done).isCompleted();
     }
 
     @Test
     void shouldFailTheJobsEventsWhenItsStartedIsNotDelivered() {
-        // Given a STARTED in flight, text held behind it, the job finishing, and a generation to stop
+        // Given a STARTED in flight, a chunk behind it, text held behind that, and the job finishing
         CompletableFuture<Void> started = new CompletableFuture<>();
         chunks.after(started);
         chunks.append("a");
-        CompletableFuture<Void> done = chunks.finish(finish(1));
+        chunks.append("b");
+        CompletableFuture<Void> done = chunks.finish(finish(2));
 
         // When the STARTED cannot be delivered
         started.completeExceptionally(new IllegalStateException("broker away"));
+        sink.ackAll();
 
-        // Then no event of the job follows it, the job fails (it runs again), and a stop asked later runs at once
+        // Then nothing more of the job is sent, the job fails (it runs again), and a stop asked later runs at once
         AtomicInteger stops = new AtomicInteger();
         chunks.onFailure(stops::incrementAndGet);
-        assertThat(sink.events()).isEmpty();
+        assertThat(sink.events()).extracting(Event::text).containsExactly("a");
         assertThat(done).isCompletedExceptionally();
         assertThat(stops).hasValue(1);
     }
