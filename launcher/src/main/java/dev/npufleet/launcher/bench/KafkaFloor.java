@@ -53,7 +53,7 @@ final class KafkaFloor {
                 if (i >= warmup) {
                     results.add(new RequestResult(null, ms, ms, 0, 0, 0, false, null, null));
                 }
-                Thread.sleep(gap.toMillis()); // the pace of the fleet's requests, so wake-ups cost the same
+                Thread.sleep(gap.toMillis()); // the fleet run's think time between requests: the same idle before each
             }
         } finally {
             running.set(false);

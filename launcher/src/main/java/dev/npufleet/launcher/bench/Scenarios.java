@@ -85,7 +85,7 @@ final class Scenarios {
             LoadRunner.Outcome fleetRun = run(fleet.baseUrl(), mix, 1);
             BenchSummary viaFleet = BenchSummary.of("fleet (HTTP+Kafka), 1 worker", fleetRun.results(), fleetRun.wall());
             BenchSummary floor = KafkaFloor.measure(fleet.bootstrapServers(), o.requests, o.warmup,
-                    Duration.ofMillis(Math.round(viaFleet.e2eMs().p50())));
+                    Duration.ofMillis(o.thinkMs));
             report.add(direct);
             report.add(viaFleet);
             report.add(floor);
