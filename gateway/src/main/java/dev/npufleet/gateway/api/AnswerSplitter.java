@@ -62,6 +62,18 @@ public final class AnswerSplitter {
     }
 
     public void accept(String text, Sink out) {
+        if (pending.length() == 0 && text.indexOf('<') < 0) {
+            // The common chunk: inside the answer or its reasoning, nothing held back, no tag in it (every tag
+            // starts with '<'). It goes out whole, as the loop below would send it, without the copies.
+            if (mode == Mode.CONTENT && !afterBlock) {
+                emit(out, text, false);
+                return;
+            }
+            if (mode == Mode.THINK && reasoningStarted) {
+                emit(out, text, true);
+                return;
+            }
+        }
         pending.append(text);
         boolean progress = true;
         while (progress && pending.length() > 0) {
