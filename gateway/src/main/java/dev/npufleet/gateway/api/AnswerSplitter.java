@@ -62,6 +62,18 @@ public final class AnswerSplitter {
     }
 
     public void accept(String text, Sink out) {
+        if (pending.length() == 0 && text.indexOf('<') < 0) {
+            // The common chunk: inside the answer or its reasoning, nothing held back, no tag in it (every tag
+            // starts with '<'). It goes out whole, as the loop below would send it, without the copies.
+            if (mode == Mode.CONTENT && !afterBlock) {
+                emit(out, text, false);
+                return;
+            }
+            if (mode == Mode.THINK && reasoningStarted) {
+                emit(out, text, true);
+                return;
+            }
+        }
         pending.append(text);
         boolean progress = true;
         while (progress && pending.length() > 0) {
@@ -124,6 +136,12 @@ public final class AnswerSplitter {
 
     /** Emits text up to {@code tag}, holding back a possible start of it; past the tag, switches mode. */
     private boolean until(String tag, Sink out, boolean reasoning) {
+        if (pending.indexOf("<") < 0) {
+            // Every tag starts with '<': no tag here and nothing to hold back (the common chunk, kept cheap).
+            emit(out, pending.toString(), reasoning);
+            pending.setLength(0);
+            return false;
+        }
         int at = pending.indexOf(tag);
         if (at >= 0) {
             emit(out, pending.substring(0, at), reasoning);
@@ -195,11 +213,22 @@ public final class AnswerSplitter {
     private int partialAtEnd(String tag) {
         int n = pending.length();
         for (int len = Math.min(tag.length() - 1, n); len > 0; len--) {
-            if (pending.substring(n - len).equals(tag.substring(0, len))) {
+            if (endsWithStartOf(tag, len)) {
                 return len;
             }
         }
         return 0;
+    }
+
+    /** Whether {@code pending} ends with the first {@code len} characters of {@code tag} (no copies: per chunk). */
+    private boolean endsWithStartOf(String tag, int len) {
+        int from = pending.length() - len;
+        for (int i = 0; i < len; i++) {
+            if (pending.charAt(from + i) != tag.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void emit(Sink out, String text, boolean reasoning) {

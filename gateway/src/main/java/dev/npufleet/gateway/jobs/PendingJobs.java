@@ -58,6 +58,23 @@ public final class PendingJobs {
     }
 
     /**
+     * Who waits on the job now: its request's listener, its followers, or both as one listener that hands each call
+     * to all of them; null when nobody does. The events consumer resolves a record's job once with this and hands it
+     * the record's event (and the flush at the end of a batch), rather than looking the job up for each call.
+     */
+    public JobListener waiting(String jobId) {
+        if (jobId == null) {
+            return null;
+        }
+        JobListener listener = listeners.get(jobId);
+        Set<JobListener> following = followers.isEmpty() ? null : followers.get(jobId);
+        if (following == null) {
+            return listener;
+        }
+        return new AllOf(listener, following);
+    }
+
+    /**
      * Hands the event to its job's listener and followers.
      *
      * @return false when nothing here waits for that job
@@ -92,6 +109,30 @@ public final class PendingJobs {
         }
         Set<JobListener> following = followers.get(jobId);
         if (following != null) {
+            following.forEach(JobListener::flush);
+        }
+    }
+
+    /** A job's listener (or none) and its followers, handed each call in turn. */
+    private record AllOf(JobListener listener, Set<JobListener> following) implements JobListener {
+        @Override
+        public void onEvent(Event event) {
+            onEvent(event, false);
+        }
+
+        @Override
+        public void onEvent(Event event, boolean moreInBatch) {
+            if (listener != null) {
+                listener.onEvent(event, moreInBatch);
+            }
+            following.forEach(f -> f.onEvent(event, moreInBatch));
+        }
+
+        @Override
+        public void flush() {
+            if (listener != null) {
+                listener.flush();
+            }
             following.forEach(JobListener::flush);
         }
     }

@@ -105,4 +105,33 @@ class AnswerSplitterTest {
             assertThat(p.content.toString()).as(text).isEqualTo(text);
         }
     }
+
+    @Test
+    void shouldSendTextAtOnceAndHoldBackOnlyWhatCouldStartATag() {
+        AnswerSplitter s = new AnswerSplitter(false, Set.of(), true, "c");
+        Parts p = new Parts();
+
+        s.accept("Hello ", p);
+        assertThat(p.content.toString()).isEqualTo("Hello ");
+        s.accept("a <tool_", p);
+        assertThat(p.content.toString()).isEqualTo("Hello a ");
+        s.accept("x <", p);
+        assertThat(p.content.toString()).isEqualTo("Hello a <tool_x ");
+        s.accept("b> and ", p);
+        assertThat(p.content.toString()).isEqualTo("Hello a <tool_x <b> and ");
+        s.finish(p);
+        assertThat(p.content.toString()).isEqualTo("Hello a <tool_x <b> and ");
+    }
+
+    @Test
+    void shouldHoldBackAPossibleCloseTagOfTheThinkingBlock() {
+        AnswerSplitter s = new AnswerSplitter(true, Set.of(), true, "c");
+        Parts p = new Parts();
+
+        s.accept("Hmm. </thi", p);
+        assertThat(p.reasoning.toString()).isEqualTo("Hmm. ");
+        s.accept("nk>Yes", p);
+        assertThat(p.reasoning.toString()).isEqualTo("Hmm. ");
+        assertThat(p.content.toString()).isEqualTo("Yes");
+    }
 }

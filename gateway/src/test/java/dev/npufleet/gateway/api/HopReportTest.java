@@ -48,4 +48,18 @@ class HopReportTest {
         assertThatThrownBy(() -> new HopReport.Hop("a", -1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new HopReport.Hop("a", Double.NaN)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldFormatDurationsAsTheFormatterDoes() {
+        java.util.Random random = new java.util.Random(15);
+        List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, 0.001, 0.0005, 0.01, 0.1, 1.0, 1.0005,
+                2.675, 999.9995, 1e6, 123456789.123, 1e12, 1e15, Double.MIN_VALUE, Double.MAX_VALUE));
+        for (int i = 0; i < 20_000; i++) {
+            values.add(Math.round(random.nextDouble() * Math.pow(10, random.nextInt(10))) / 1000.0); // whole µs
+            values.add(random.nextDouble() * Math.pow(10, random.nextInt(8))); // anything
+        }
+        for (double ms : values) {
+            assertThat(HopReport.format(ms)).as("%s", ms).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", ms));
+        }
+    }
 }

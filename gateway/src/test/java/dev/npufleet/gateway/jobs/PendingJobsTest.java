@@ -92,4 +92,52 @@ class PendingJobsTest {
         assertThat(seen).extracting(Event::text).containsExactly("x");
         assertThat(pending.followers()).isZero();
     }
+
+    /** Records each call as text: "e:<text>:<more>" for an event, "flush". */
+    private static JobListener recorder(List<String> calls) {
+        return new JobListener() {
+            @Override
+            public void onEvent(Event event) {
+                onEvent(event, false);
+            }
+
+            @Override
+            public void onEvent(Event event, boolean moreInBatch) {
+                calls.add("e:" + event.text() + ":" + moreInBatch);
+            }
+
+            @Override
+            public void flush() {
+                calls.add("flush");
+            }
+        };
+    }
+
+    @Test
+    void shouldResolveWhoWaitsOnAJobToTheRequestAloneOrToTheRequestAndItsFollowers() {
+        List<String> request = new ArrayList<>();
+        List<String> follower = new ArrayList<>();
+        JobListener listener = recorder(request);
+        pending.register("job", listener);
+
+        assertThat(pending.waiting("job")).isSameAs(listener);
+        assertThat(pending.waiting("other")).isNull();
+        assertThat(pending.waiting(null)).isNull();
+
+        JobListener followerListener = recorder(follower);
+        pending.follow("job", followerListener);
+        JobListener both = pending.waiting("job");
+        both.onEvent(Event.chunk("job", "w", 1, 0, "x"), true);
+        both.flush();
+        assertThat(request).containsExactly("e:x:true", "flush");
+        assertThat(follower).containsExactly("e:x:true", "flush");
+
+        pending.remove("job", listener);
+        pending.waiting("job").onEvent(Event.chunk("job", "w", 1, 1, "y"), false);
+        assertThat(request).hasSize(2);
+        assertThat(follower).containsExactly("e:x:true", "flush", "e:y:false");
+
+        pending.unfollow("job", followerListener);
+        assertThat(pending.waiting("job")).isNull();
+    }
 }

@@ -121,6 +121,32 @@ class EventConsumerLoopTest {
     }
 
     @Test
+    void shouldHandABatchToTheRequestAndItsFollowersAndAMiskeyedEventToItsOwnJobAlone() {
+        Recorder request = new Recorder();
+        Recorder follower = new Recorder();
+        Recorder other = new Recorder();
+        pending.register("a", request);
+        pending.follow("a", follower);
+        pending.register("c", other);
+        topicWithEnds(0, 0);
+        loop.start();
+        await().atMost(Duration.ofSeconds(10)).until(loop::isReady);
+
+        consumer.schedulePollTask(() -> {
+            consumer.addRecord(record(P0, 0, "a", JsonCodec.encode(Event.chunk("a", "w", 1, 0, "a1"))));
+            consumer.addRecord(record(P0, 1, "a", JsonCodec.encode(Event.chunk("c", "w", 1, 0, "c1"))));
+            consumer.addRecord(record(P0, 2, "a", JsonCodec.encode(Event.chunk("a", "w", 1, 2, "a2"))));
+        });
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> follower.calls.contains("flush"));
+        // one held event, so the batch's end flushes the job: the request and its follower alike
+        assertThat(request.calls).containsExactly("a1+", "a2", "flush");
+        assertThat(follower.calls).containsExactly("a1+", "a2", "flush");
+        // keyed "a" but of job c: handed to c, alone, with nothing held back
+        assertThat(other.calls).containsExactly("c1");
+    }
+
+    @Test
     void shouldCloseItsConsumerOnCloseEvenWhenItNeverStarted() {
         loop.close();
 
