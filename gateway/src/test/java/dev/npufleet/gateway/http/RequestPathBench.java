@@ -1,0 +1,123 @@
+package dev.npufleet.gateway.http;
+
+import dev.npufleet.gateway.GatewayConfig;
+import dev.npufleet.gateway.api.InferenceRequest;
+import dev.npufleet.gateway.api.InferenceRequestParser;
+import dev.npufleet.gateway.fleet.CacheView;
+import dev.npufleet.gateway.fleet.FleetView;
+import dev.npufleet.gateway.fleet.ModelCatalog;
+import dev.npufleet.gateway.jobs.PendingJobs;
+import dev.npufleet.gateway.kafka.BrokerStatus;
+import dev.npufleet.gateway.metrics.GatewayMetrics;
+import dev.npufleet.gateway.routing.FleetRouter;
+import dev.npufleet.gateway.routing.RouteDecision;
+import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobKind;
+import dev.npufleet.protocol.JsonCodec;
+import dev.npufleet.protocol.Protocol;
+import dev.npufleet.protocol.RoutingKeys;
+import dev.npufleet.protocol.WorkerStatus;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The gateway's request path up to the job handed to the producer, in one thread, without the network: a typical
+ * streamed chat request's body parsed ({@link InferenceRequestParser}), made a job ({@link JobFactory}: input
+ * limits, serving limits, id), keyed and routed (cache-aware policy over two fresh boards), the job's tracking
+ * ended again so that the router's state stays the size a steady load gives it. Not a test: run by hand
+ * (docs/BENCHMARKS.md, section 1): {@code java [-XX:TieredStopAtLevel=1] -cp <test classpath>
+ * dev.npufleet.gateway.http.RequestPathBench [seconds]}; prints the thread's CPU µs per request for each of two rounds, without
+ * and with a system prompt.
+ */
+public final class RequestPathBench {
+    private static final String MODEL = "qwen3-0.6b-sim";
+    private static final String USER = "Explain in two sentences why the sky looks blue on a clear day, please.";
+    private static final String PLAIN = "{\"model\":\"" + MODEL + "\",\"stream\":true,\"stream_options\":"
+            + "{\"include_usage\":true},\"max_tokens\":32,\"messages\":[{\"role\":\"user\",\"content\":\"" + USER
+            + "\"}]}";
+    private static final String SYSTEM = "{\"model\":\"" + MODEL + "\",\"stream\":true,\"max_tokens\":32,"
+            + "\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant. Answer briefly.\"},"
+            + "{\"role\":\"user\",\"content\":\"" + USER + "\"}]}";
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private RequestPathBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long seconds = args.length > 0 ? Long.parseLong(args[0]) : 3;
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of("NPUFLEET_MODELS", MODEL, "NPUFLEET_GATEWAY_ID", "bench"));
+        FleetView fleet = new FleetView(Duration.ofDays(1));
+        long now = System.currentTimeMillis();
+        for (int b = 0; b < 2; b++) {
+            String id = "board-" + b;
+            fleet.apply(id, JsonCodec.encode(new WorkerStatus(Protocol.VERSION, id, MODEL, "sim", "1.3.0",
+                    WorkerStatus.State.IDLE, List.of(b), List.of(), 0, null, 400, 40, 1.0, 0, 1000, now, now,
+                    new WorkerStatus.Serving(4096, 4096, 16, "chatml"))));
+        }
+        GatewayMetrics metrics = new GatewayMetrics();
+        FleetRouter router = new FleetRouter(config.routing(), fleet, metrics, System::currentTimeMillis);
+        CacheView caches = new CacheView();
+        caches.markReady();
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        FakeBus bus = new FakeBus();
+        FakeStores stores = new FakeStores();
+        GatewayServices services = new GatewayServices("bench", config.requests(), config.tenancy(),
+                config.kafka().topics(), new ExchangeServices(new PendingJobs(), timers, bus, metrics,
+                        config.requests().timeout(), config.http().sseKeepAlive(), router),
+                bus, new ModelCatalog(config.fleet().models(), fleet), caches, fleet, router, new BrokerStatus(),
+                () -> true, Runnable::run, new FakeJobLog(bus), stores.fileStore, stores.batchStore);
+        InferenceRequestParser parser = new InferenceRequestParser(config.requests().defaultMaxTokens());
+        JobFactory jobs = new JobFactory(services);
+        byte[] plain = PLAIN.getBytes(StandardCharsets.UTF_8);
+        byte[] system = SYSTEM.getBytes(StandardCharsets.UTF_8);
+        try {
+            for (int round = 1; round <= 2; round++) {
+                double a = nanosPerRequest(() -> once(parser, jobs, router, services, plain), seconds);
+                double b = nanosPerRequest(() -> once(parser, jobs, router, services, system), seconds);
+                System.out.printf(Locale.ROOT, "round %d: user turn only %.1f µs/request, with a system prompt %.1f "
+                        + "µs/request (CPU time of this thread)%n", round, a / 1000, b / 1000);
+            }
+        } finally {
+            timers.shutdownNow();
+        }
+    }
+
+    private static int once(InferenceRequestParser parser, JobFactory jobs, FleetRouter router,
+            GatewayServices services, byte[] body) {
+        InferenceRequest request = parser.parse(body, JobKind.CHAT);
+        Job job = jobs.job(request, services.requests().timeout());
+        String key = RoutingKeys.forJob(job);
+        RouteDecision route = router.route(job, key);
+        router.ended(job.id(), null);
+        return route.partition().orElse(-1) + key.length();
+    }
+
+    private static double nanosPerRequest(java.util.function.IntSupplier op, long seconds) {
+        long sink = 0;
+        long ops = 0;
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        long now;
+        do {
+            for (int i = 0; i < 100; i++) {
+                sink += op.getAsInt();
+                ops++;
+            }
+            now = System.nanoTime();
+        } while (now < end);
+        if (sink == 42) {
+            System.out.println(); // keeps the work observable
+        }
+        // CPU time of this thread, not wall time: the machine is shared, and a descheduled thread's wait is no cost
+        return (THREADS.getCurrentThreadCpuTime() - cpuStart) / (double) ops;
+    }
+}
