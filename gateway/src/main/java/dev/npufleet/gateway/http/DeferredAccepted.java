@@ -1,12 +1,8 @@
 package dev.npufleet.gateway.http;
 
-import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fires) before the acknowledgement is remembered, and the ACCEPTED goes out at the acknowledgement.
  *
  * <p>Any thread: the request thread, the producer's I/O thread (acknowledgement, failure), the events-consumer
- * thread and Jetty's threads (answer started), the timer thread (fallback). The publish itself runs on
+ * thread and Jetty's threads (answer started), a timer thread (the fallback, through a {@link DelayedBatch}). The publish itself runs on
  * {@code executor}: a send may wait for metadata, which none of those threads may do.
  */
 final class DeferredAccepted {
@@ -28,31 +24,23 @@ final class DeferredAccepted {
     private static final int DONE = 3; // published, or never to be
 
     private final Runnable publish;
-    private final ScheduledExecutorService timers;
+    private final DelayedBatch fallbacks;
     private final Executor executor;
-    private final Duration fallback;
     private final AtomicInteger state = new AtomicInteger(WAITING);
-    private volatile ScheduledFuture<?> timer;
 
     /**
      * @param publish publishes the ACCEPTED; run at most once, on {@code executor}
-     * @param fallback how long after {@link #jobSent} the ACCEPTED goes out if the answer has not started
+     * @param fallbacks runs the fallback its delay after {@link #jobSent}, if the answer has not started by then
      */
-    DeferredAccepted(Runnable publish, ScheduledExecutorService timers, Executor executor,
-            Duration fallback) {
+    DeferredAccepted(Runnable publish, DelayedBatch fallbacks, Executor executor) {
         this.publish = Objects.requireNonNull(publish, "publish");
-        this.timers = Objects.requireNonNull(timers, "timers");
+        this.fallbacks = Objects.requireNonNull(fallbacks, "fallbacks");
         this.executor = Objects.requireNonNull(executor, "executor");
-        this.fallback = Objects.requireNonNull(fallback, "fallback");
     }
 
     /** The job is being handed to the producer: the fallback starts counting. */
     void jobSent() {
-        try {
-            timer = timers.schedule(this::answerStarted, fallback.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            answerStarted(); // stopping: no timer to wait for
-        }
+        fallbacks.add(this::answerStarted); // a no-op by then in the common case: the answer started first
     }
 
     /** The broker acknowledged the job: publishes now if the answer already started (or the fallback fired). */
@@ -61,15 +49,14 @@ final class DeferredAccepted {
             return;
         }
         if (state.compareAndSet(WANTED, DONE)) {
-            cancelTimer();
             fire();
         }
     }
 
     /** The job's publish failed: its ACCEPTED must never be written. */
     void jobFailed() {
-        if (state.compareAndSet(WAITING, DONE) || state.compareAndSet(WANTED, DONE)) {
-            cancelTimer();
+        if (!state.compareAndSet(WAITING, DONE)) {
+            state.compareAndSet(WANTED, DONE);
         }
     }
 
@@ -81,7 +68,6 @@ final class DeferredAccepted {
                 return; // the common case, once per chunk: no write to the shared state
             }
             if (now == ARMED && state.compareAndSet(ARMED, DONE)) {
-                cancelTimer();
                 fire();
                 return;
             }
@@ -94,13 +80,6 @@ final class DeferredAccepted {
     /** True once the ACCEPTED was handed over to be published, or given up. */
     boolean isDone() {
         return state.get() == DONE;
-    }
-
-    private void cancelTimer() {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
-        }
     }
 
     private void fire() {

@@ -34,12 +34,14 @@ final class InferenceEndpoint {
     private final JobKind kind;
     private final InferenceRequestParser parser;
     private final JobFactory jobs;
+    private final DelayedBatch acceptedFallbacks;
 
     InferenceEndpoint(GatewayServices services, JobKind kind) {
         this.services = services;
         this.kind = kind;
         this.parser = new InferenceRequestParser(services.requests().defaultMaxTokens());
         this.jobs = new JobFactory(services);
+        this.acceptedFallbacks = new DelayedBatch(services.exchanges().timers(), services.requests().acceptedDelay());
     }
 
     void handle(HttpCall call) {
@@ -74,8 +76,8 @@ final class InferenceEndpoint {
                 : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
                         call.callback(), framing, AnswerShape.of(request));
         String owner = AccessGuard.caller(call).owner();
-        DeferredAccepted accepted = new DeferredAccepted(() -> recordAccepted(job, request, owner),
-                services.exchanges().timers(), services.executor(), services.requests().acceptedDelay());
+        DeferredAccepted accepted = new DeferredAccepted(() -> recordAccepted(job, request, owner), acceptedFallbacks,
+                services.executor());
         exchange.whenAnswerStarts(accepted::answerStarted);
         exchange.open(call.request());
         exchange.jobSent();

@@ -17,7 +17,7 @@ class DeferredAcceptedTest {
     private final AtomicInteger published = new AtomicInteger();
 
     private DeferredAccepted accepted(Duration fallback) {
-        return new DeferredAccepted(published::incrementAndGet, timers, Runnable::run, fallback);
+        return new DeferredAccepted(published::incrementAndGet, new DelayedBatch(timers, fallback), Runnable::run);
     }
 
     /** Waits until every task the timer holds now has run or been cancelled (a marker queued behind them ran). */
@@ -45,7 +45,6 @@ class DeferredAcceptedTest {
 
         assertThat(published).hasValue(1);
         assertThat(a.isDone()).isTrue();
-        assertThat(timers.getQueue()).allMatch(t -> ((java.util.concurrent.Future<?>) t).isCancelled());
     }
 
     @Test
