@@ -19,9 +19,16 @@ public final class JobIds {
     }
 
     static String newId(long epochMillis) {
-        long randA = RANDOM.nextInt(1 << 12);
+        // one draw for the 74 random bits (nextInt and nextLong would be three, each taking the source's lock)
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        long randA = ((random[0] & 0xFFL) << 8 | random[1] & 0xFFL) & 0xFFFL;
+        long randB = 0;
+        for (int i = 2; i < 10; i++) {
+            randB = randB << 8 | random[i] & 0xFFL;
+        }
         long msb = (epochMillis << 16) | 0x7000L | randA;
-        long lsb = (RANDOM.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        long lsb = (randB & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
         return new UUID(msb, lsb).toString();
     }
 
