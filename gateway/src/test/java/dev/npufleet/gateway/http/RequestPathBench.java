@@ -34,7 +34,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * ended again so that the router's state stays the size a steady load gives it. Not a test: run by hand
  * (docs/BENCHMARKS.md, section 1): {@code java [-XX:TieredStopAtLevel=1] -cp <test classpath>
  * dev.npufleet.gateway.http.RequestPathBench [seconds]}; prints the thread's CPU µs per request for each of two rounds, without
- * and with a system prompt.
+ * and with a system prompt. With {@code <count> paced}, sends {@code count} requests 50 ms apart instead, as the
+ * overhead scenario does, and prints the medians per request.
  */
 public final class RequestPathBench {
     private static final String MODEL = "qwen3-0.6b-sim";
@@ -79,6 +80,15 @@ public final class RequestPathBench {
         byte[] plain = PLAIN.getBytes(StandardCharsets.UTF_8);
         byte[] system = SYSTEM.getBytes(StandardCharsets.UTF_8);
         try {
+            if (args.length > 1 && args[1].equals("paced")) {
+                int warm = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+                for (int i = 0; i < warm; i++) {
+                    once(parser, jobs, router, services, plain); // back to back: the JIT's warm-up only
+                }
+                paced(() -> once(parser, jobs, router, services, plain), (int) seconds);
+                pacedSteps(parser, jobs, router, services, plain, (int) seconds);
+                return;
+            }
             for (int round = 1; round <= 2; round++) {
                 double a = nanosPerRequest(() -> once(parser, jobs, router, services, plain), seconds);
                 double b = nanosPerRequest(() -> once(parser, jobs, router, services, system), seconds);
@@ -98,6 +108,61 @@ public final class RequestPathBench {
         RouteDecision route = router.route(job, key);
         router.ended(job.id(), null);
         return route.partition().orElse(-1) + key.length();
+    }
+
+    /**
+     * As the overhead scenario sends them: one request, then 50 ms of nothing (caches and branch predictors go cold,
+     * other processes run), {@code count} times after as many warm-up requests; prints the medians of each request's
+     * CPU and wall time.
+     */
+    private static void paced(java.util.function.IntSupplier op, int count) throws InterruptedException {
+        long[] cpu = new long[count];
+        long[] wall = new long[count];
+        for (int i = -count; i < count; i++) {
+            Thread.sleep(50); // the scenario's think time: this is the load's shape, not a wait for a condition
+            long c = THREADS.getCurrentThreadCpuTime();
+            long w = System.nanoTime();
+            op.getAsInt();
+            if (i >= 0) {
+                wall[i] = System.nanoTime() - w;
+                cpu[i] = THREADS.getCurrentThreadCpuTime() - c;
+            }
+        }
+        java.util.Arrays.sort(cpu);
+        java.util.Arrays.sort(wall);
+        System.out.printf(Locale.ROOT, "paced (50 ms apart, %d after %d warm-up): median %.1f µs CPU, %.1f µs wall; "
+                + "p90 %.1f µs CPU, %.1f µs wall%n", count, count, cpu[count / 2] / 1000.0, wall[count / 2] / 1000.0,
+                cpu[count * 9 / 10] / 1000.0, wall[count * 9 / 10] / 1000.0);
+    }
+
+    /** As {@link #paced}, timing each step apart (wall time; medians). */
+    private static void pacedSteps(InferenceRequestParser parser, JobFactory jobs, FleetRouter router,
+            GatewayServices services, byte[] body, int count) throws InterruptedException {
+        long[][] steps = new long[4][count];
+        for (int i = 0; i < count; i++) {
+            Thread.sleep(50);
+            long t0 = System.nanoTime();
+            InferenceRequest request = parser.parse(body, JobKind.CHAT);
+            long t1 = System.nanoTime();
+            Job job = jobs.job(request, services.requests().timeout());
+            long t2 = System.nanoTime();
+            String key = RoutingKeys.forJob(job);
+            long t3 = System.nanoTime();
+            router.route(job, key);
+            long t4 = System.nanoTime();
+            router.ended(job.id(), null);
+            steps[0][i] = t1 - t0;
+            steps[1][i] = t2 - t1;
+            steps[2][i] = t3 - t2;
+            steps[3][i] = t4 - t3;
+        }
+        String[] names = {"parse", "job", "key", "route"};
+        StringBuilder line = new StringBuilder("paced steps, median wall µs:");
+        for (int s = 0; s < 4; s++) {
+            java.util.Arrays.sort(steps[s]);
+            line.append(String.format(Locale.ROOT, " %s %.1f", names[s], steps[s][count / 2] / 1000.0));
+        }
+        System.out.println(line);
     }
 
     private static double nanosPerRequest(java.util.function.IntSupplier op, long seconds) {
