@@ -9,13 +9,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * When an interactive job's ACCEPTED is published: not at the job's acknowledgement, where its record would wake
  * this gateway's events consumer (and the broker) while the board works on the job's first token, but at the first
  * of: the answer started ({@link #answerStarted}: the first text handed to a streaming client, the first chunk of a
- * unary one, or the exchange's end), or {@code fallback} after the job was handed to the producer. Exactly once, and
+ * unary one, or the exchange's end), or the fallback's delay after the job was handed to the producer. Exactly once, and
  * only after the job's own publish was acknowledged: never when it failed. An answer that starts (or a fallback that
  * fires) before the acknowledgement is remembered, and the ACCEPTED goes out at the acknowledgement.
  *
  * <p>Any thread: the request thread, the producer's I/O thread (acknowledgement, failure), the events-consumer
- * thread and Jetty's threads (answer started), a timer thread (the fallback, through a {@link DelayedBatch}). The publish itself runs on
- * {@code executor}: a send may wait for metadata, which none of those threads may do.
+ * thread and Jetty's threads (answer started), a timer thread (the fallback, through a {@link DelayedBatch}). The
+ * publish itself runs on {@code executor}: a send may wait for metadata, which none of those threads may do.
  */
 final class DeferredAccepted {
     private static final int WAITING = 0; // the job's publish is not acknowledged, the answer has not started
