@@ -12,6 +12,15 @@ import java.util.List;
  * of the system prompt (equal system prompts meet on one board); else the job id.
  */
 public final class RoutingKeys {
+    /** One digest per thread: {@code MessageDigest.getInstance} looks the provider up on each call. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    });
+
     private RoutingKeys() {
     }
 
@@ -19,30 +28,21 @@ public final class RoutingKeys {
         if (job.cache() != null) {
             return CacheDefinition.key(job.model(), job.cache().name());
         }
-        String system = systemPrompt(job.messages());
-        if (!system.isEmpty()) {
-            return job.model() + "/sys:" + sha256Prefix(system);
+        List<ChatMessage> messages = job.messages();
+        if (messages.isEmpty() || !messages.get(0).role().equals("system")) {
+            return job.id();
         }
-        return job.id();
-    }
-
-    private static String systemPrompt(List<ChatMessage> messages) {
-        StringBuilder sb = new StringBuilder();
+        // the digest of every leading system turn's UTF-8 followed by a NUL, fed turn by turn (no joined copy)
+        MessageDigest sha = SHA256.get();
         for (ChatMessage m : messages) {
             if (!m.role().equals("system")) {
                 break;
             }
-            sb.append(m.content()).append('\u0000');
+            sha.update(m.content().getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
         }
-        return sb.toString();
+        byte[] digest = sha.digest(); // also resets it for the thread's next key
+        return job.model() + "/sys:" + HexFormat.of().formatHex(digest, 0, 8);
     }
 
-    private static String sha256Prefix(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
-    }
 }

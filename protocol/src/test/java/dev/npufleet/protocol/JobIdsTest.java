@@ -36,4 +36,27 @@ class JobIdsTest {
         assertThat(JobIds.isValid(JobIds.newId())).isTrue();
         assertThatThrownBy(() -> JobIds.timestampMillis(v4)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldFillEveryRandomBitOfTheId() {
+        long msbOnes = 0;
+        long msbZeros = 0;
+        long lsbOnes = 0;
+        long lsbZeros = 0;
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            String id = JobIds.newId(1_764_000_000_123L);
+            ids.add(id);
+            UUID u = UUID.fromString(id);
+            msbOnes |= u.getMostSignificantBits();
+            msbZeros |= ~u.getMostSignificantBits();
+            lsbOnes |= u.getLeastSignificantBits();
+            lsbZeros |= ~u.getLeastSignificantBits();
+        }
+
+        assertThat(ids).hasSize(2000);
+        // rand_a (the low 12 bits of the high half) and rand_b (the low 62 bits of the low half) each took both values
+        assertThat(msbOnes & msbZeros & 0xFFFL).isEqualTo(0xFFFL);
+        assertThat(lsbOnes & lsbZeros & 0x3FFFFFFFFFFFFFFFL).isEqualTo(0x3FFFFFFFFFFFFFFFL);
+    }
 }

@@ -31,6 +31,17 @@ class RoutingAndNamesTest {
     }
 
     @Test
+    void shouldKeepTheSystemPromptKeyOfEarlierVersions() {
+        // gateways of two versions must agree on a key: the first 8 bytes of SHA-256 over each leading system
+        // turn's UTF-8 and a NUL (values computed independently, with Python's hashlib)
+        assertThat(RoutingKeys.forJob(chat("You are terse.", "one", null))).isEqualTo("m/sys:ee74d0f93391f7f8");
+        List<ChatMessage> turns = List.of(ChatMessage.system("Be brief."), ChatMessage.system(""),
+                ChatMessage.system("Caf\u00e9 rules."), ChatMessage.user("x"), ChatMessage.system("not leading"));
+        Job job = new Job(1, JobIds.newId(), "m", JobKind.CHAT, turns, null, null, null, "npu.events", 0, 0);
+        assertThat(RoutingKeys.forJob(job)).isEqualTo("m/sys:4265163cd6c48596");
+    }
+
+    @Test
     void shouldRouteAJobWithoutSystemPromptByItsId() {
         Job job = chat(null, "hi", null);
 

@@ -10,10 +10,11 @@ import java.time.Duration;
 
 /**
  * What the gateway takes from a request: body and upload limits, the default {@code max_tokens},
- * and the deadlines of synchronous and asynchronous jobs. Immutable; any thread.
+ * the deadlines of synchronous and asynchronous jobs, and how long an interactive job's ACCEPTED may wait for
+ * its answer to start. Immutable; any thread.
  */
 public record RequestsConfig(Duration timeout, Duration jobTtl, int maxBodyBytes, int maxFileBytes,
-        int defaultMaxTokens) {
+        int defaultMaxTokens, Duration acceptedDelay) {
 
     /** The largest upload the files topic takes (one record per file). */
     public static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -31,6 +32,9 @@ public record RequestsConfig(Duration timeout, Duration jobTtl, int maxBodyBytes
             "larger uploads to `POST /v1/files` get 413 (a file is one record of the files topic)");
     public static final Setting DEFAULT_MAX_TOKENS = Setting.of("NPUFLEET_DEFAULT_MAX_TOKENS", "512",
             "`max_tokens` of a request that sets none");
+    public static final Setting ACCEPTED_DELAY = Setting.of("NPUFLEET_ACCEPTED_DELAY_MS", "100",
+            "an interactive request's ACCEPTED (what lets any gateway answer `GET /v1/jobs/{id}` for it) is written "
+                    + "when its first text goes to the client, or this long after its job, whichever comes first");
 
     public RequestsConfig {
         positive(TIMEOUT, timeout);
@@ -38,15 +42,17 @@ public record RequestsConfig(Duration timeout, Duration jobTtl, int maxBodyBytes
         positive(MAX_BODY_BYTES, maxBodyBytes);
         between(MAX_FILE_BYTES_SETTING, maxFileBytes, 1, MAX_FILE_BYTES);
         positive(DEFAULT_MAX_TOKENS, defaultMaxTokens);
+        positive(ACCEPTED_DELAY, acceptedDelay);
     }
 
     public static RequestsConfig read(EnvReader env) {
         return new RequestsConfig(env.duration(TIMEOUT), env.duration(JOB_TTL), env.integer(MAX_BODY_BYTES),
-                env.integer(MAX_FILE_BYTES_SETTING), env.integer(DEFAULT_MAX_TOKENS));
+                env.integer(MAX_FILE_BYTES_SETTING), env.integer(DEFAULT_MAX_TOKENS), env.duration(ACCEPTED_DELAY));
     }
 
     public void describeTo(ConfigValues values) {
         values.add(TIMEOUT, timeout.toMillis()).add(JOB_TTL, jobTtl).add(MAX_BODY_BYTES, maxBodyBytes)
-                .add(MAX_FILE_BYTES_SETTING, maxFileBytes).add(DEFAULT_MAX_TOKENS, defaultMaxTokens);
+                .add(MAX_FILE_BYTES_SETTING, maxFileBytes).add(DEFAULT_MAX_TOKENS, defaultMaxTokens)
+                .add(ACCEPTED_DELAY, acceptedDelay.toMillis());
     }
 }

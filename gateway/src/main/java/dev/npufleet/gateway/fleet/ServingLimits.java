@@ -1,7 +1,6 @@
 package dev.npufleet.gateway.fleet;
 
 import dev.npufleet.protocol.WorkerStatus;
-import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -20,16 +19,31 @@ public record ServingLimits(OptionalInt maxContext, OptionalInt maxNewTokens, Op
 
     /** The limits of {@code model}'s live boards. */
     public static ServingLimits of(FleetView fleet, String model, long nowMillis) {
-        List<WorkerStatus> live = fleet.live(model, nowMillis);
-        if (live.isEmpty() || live.stream().anyMatch(s -> s.serving() == null)) {
+        // a loop, not streams: this runs on every request's path
+        int context = Integer.MAX_VALUE;
+        int newTokens = Integer.MAX_VALUE;
+        int bytesPerToken = 0;
+        boolean bytesKnown = true;
+        boolean any = false;
+        for (WorkerStatus status : fleet.of(model)) {
+            if (!fleet.isLive(status, nowMillis)) {
+                continue;
+            }
+            WorkerStatus.Serving s = status.serving();
+            if (s == null) {
+                return UNKNOWN;
+            }
+            any = true;
+            context = Math.min(context, s.maxContext());
+            newTokens = Math.min(newTokens, s.maxNewTokens());
+            bytesKnown &= s.maxBytesPerToken() > 0;
+            bytesPerToken = Math.max(bytesPerToken, s.maxBytesPerToken());
+        }
+        if (!any) {
             return UNKNOWN;
         }
-        List<WorkerStatus.Serving> s = live.stream().map(WorkerStatus::serving).toList();
-        boolean bytesKnown = s.stream().allMatch(x -> x.maxBytesPerToken() > 0);
-        return new ServingLimits(
-                positive(s.stream().mapToInt(WorkerStatus.Serving::maxContext).min().orElse(0)),
-                positive(s.stream().mapToInt(WorkerStatus.Serving::maxNewTokens).min().orElse(0)),
-                bytesKnown ? s.stream().mapToInt(WorkerStatus.Serving::maxBytesPerToken).max() : OptionalInt.empty());
+        return new ServingLimits(positive(context), positive(newTokens),
+                bytesKnown ? OptionalInt.of(bytesPerToken) : OptionalInt.empty());
     }
 
     /** The fewest tokens {@code utf8Bytes} of prompt text can be, or empty when the tokenizer's bound is unknown. */

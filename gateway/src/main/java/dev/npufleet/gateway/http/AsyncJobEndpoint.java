@@ -75,7 +75,7 @@ final class AsyncJobEndpoint {
     }
 
     private void poll(HttpCall call, String id, long untilNanos) {
-        services.jobLog().read(id).whenComplete((job, failure) -> {
+        JobLookup.read(services, id).whenComplete((job, failure) -> {
             if (failure != null) {
                 call.error(ErrorMapping.fromFailure(failure));
             } else if (!Ownership.readable(call, job)) {
@@ -99,7 +99,7 @@ final class AsyncJobEndpoint {
 
     void cancel(HttpCall call) {
         String id = jobId(call);
-        services.jobLog().read(id).thenCompose(job -> {
+        JobLookup.read(services, id).thenCompose(job -> {
             if (!Ownership.readable(call, job)) {
                 throw ErrorMapping.notFound("job", id).toException();
             }

@@ -14,7 +14,6 @@ import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.RoutingKeys;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +34,14 @@ final class InferenceEndpoint {
     private final JobKind kind;
     private final InferenceRequestParser parser;
     private final JobFactory jobs;
+    private final DelayedBatch acceptedFallbacks;
 
     InferenceEndpoint(GatewayServices services, JobKind kind) {
         this.services = services;
         this.kind = kind;
         this.parser = new InferenceRequestParser(services.requests().defaultMaxTokens());
         this.jobs = new JobFactory(services);
+        this.acceptedFallbacks = new DelayedBatch(services.exchanges().timers(), services.requests().acceptedDelay());
     }
 
     void handle(HttpCall call) {
@@ -74,32 +75,36 @@ final class InferenceEndpoint {
                         call.callback(), framing, AnswerShape.of(request))
                 : new UnaryExchange(services.exchanges(), job.id(), job.model(), call.request(), call.response(),
                         call.callback(), framing, AnswerShape.of(request));
+        String owner = AccessGuard.caller(call).owner();
+        DeferredAccepted accepted = new DeferredAccepted(() -> recordAccepted(job, request, owner), acceptedFallbacks,
+                services.executor());
+        exchange.whenAnswerStarts(accepted::answerStarted);
         exchange.open(call.request());
         exchange.jobSent();
+        accepted.jobSent();
         RequestTrace trace = GatewayTracing.of(call.request());
         services.bus().publishJob(job, key, route.partition(), trace.context()).whenComplete((ok, failure) -> {
             if (failure != null) {
+                accepted.jobFailed();
                 exchange.publishFailed(failure);
             } else {
                 exchange.jobAcked();
                 trace.acknowledged();
-                // off the producer's I/O thread, which this callback runs on: a send may wait for metadata there
-                try {
-                    services.executor().execute(() -> recordAccepted(job, request, AccessGuard.caller(call).owner()));
-                } catch (RejectedExecutionException e) {
-                    LOG.atDebug().addKeyValue("jobId", job.id()).log("stopping: ACCEPTED not recorded");
-                }
+                accepted.jobAcknowledged();
             }
         });
-        LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
-                .log("published {} job, stream={}, key={}, route={}", request.kind(), request.stream(), key,
-                        route.header());
+        if (LOG.isDebugEnabled()) {
+            LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
+                    .log("published {} job, stream={}, key={}, route={}", request.kind(), request.stream(), key,
+                            route.header());
+        }
     }
 
     /**
      * Writes the job's ACCEPTED to the log, as for an asynchronous job, so that any gateway can answer
      * {@code GET /v1/jobs/{id}} for it: a client whose gateway died mid-answer gets the answer from another gateway by
-     * the id in {@code x-npufleet-job-id}. Off the answer's path: not awaited, a failure only logged.
+     * the id in {@code x-npufleet-job-id}. Off the first token's path ({@link DeferredAccepted} says when): not
+     * awaited, a failure only logged.
      */
     private void recordAccepted(Job job, InferenceRequest request, String owner) {
         String endpoint = switch (request.kind()) {

@@ -86,7 +86,7 @@ final class JobEventStream implements JobListener {
         boolean consuming = services.eventsReady().getAsBoolean(); // before follow(): see the class comment
         services.exchanges().pending().follow(id, stream);
         call.request().addFailureListener(stream::clientGone);
-        services.jobLog().read(id).whenComplete((job, failure) -> {
+        JobLookup.read(services, id).whenComplete((job, failure) -> {
             if (failure != null) {
                 stream.refuse(ErrorMapping.fromFailure(failure));
             } else if (!Ownership.readable(call, job)) {

@@ -47,6 +47,7 @@ public abstract class JobExchange implements JobListener {
     private final HopClock hops;
     private volatile HopReport timing;
     private final RequestTrace trace;
+    private volatile Runnable answerStarted = () -> { };
 
     protected JobExchange(ExchangeServices services, String jobId, String model, Request request, Response response,
             Callback callback) {
@@ -158,6 +159,19 @@ public abstract class JobExchange implements JobListener {
         }
     }
 
+    /**
+     * Runs {@code hook} when the answer starts (a subclass says when: {@link #answerStarted}) and again when the
+     * exchange ends, however it ends: it must be idempotent and quick. Call before {@link #open}.
+     */
+    public final void whenAnswerStarts(Runnable hook) {
+        this.answerStarted = hook;
+    }
+
+    /** The answer started: the first text went to the client, or the first chunk arrived (any thread). */
+    protected final void answerStarted() {
+        answerStarted.run();
+    }
+
     /** The job is about to be handed to the producer (request thread: only marks the time). */
     public final void jobSent() {
         hops.jobSent();
@@ -225,6 +239,7 @@ public abstract class JobExchange implements JobListener {
         services.metrics().jobEnded(model, outcome, System.nanoTime() - startNanos);
         services.routing().ended(jobId, terminal);
         ending();
+        answerStarted();
         return true;
     }
 

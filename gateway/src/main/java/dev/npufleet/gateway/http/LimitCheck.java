@@ -5,7 +5,6 @@ import dev.npufleet.gateway.api.InferenceRequest;
 import dev.npufleet.gateway.fleet.ServingLimits;
 import dev.npufleet.protocol.CacheDefinition;
 import dev.npufleet.protocol.ChatMessage;
-import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
 /**
@@ -53,7 +52,26 @@ final class LimitCheck {
         return bytes;
     }
 
-    private static long utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
+    /**
+     * The length of {@code s} in UTF-8, counted without encoding it (no copy of the prompt on each request's path):
+     * a surrogate pair is 4 bytes, a lone surrogate 1 (the encoder's '?'), as {@code getBytes(UTF_8)} gives.
+     */
+    static long utf8(String s) {
+        long bytes = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2; // 4 bytes for the two chars
+                i++;
+            } else if (!Character.isSurrogate(c)) {
+                bytes += 2;
+            }
+        }
+        return bytes;
     }
 }

@@ -73,6 +73,7 @@ final class StreamingExchange extends JobExchange {
         if (textQueued) {
             textQueued = false;
             textWritten();
+            answerStarted();
         }
     }
 

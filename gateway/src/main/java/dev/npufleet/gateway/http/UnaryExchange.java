@@ -53,6 +53,7 @@ final class UnaryExchange extends JobExchange {
 
     @Override
     protected void text(String fresh, long offset) {
+        answerStarted(); // the first chunk arrived: nothing is written to a unary client before the end
         if (!shape.split()) {
             parts.content(fresh);
             return;

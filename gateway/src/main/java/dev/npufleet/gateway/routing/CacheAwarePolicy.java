@@ -2,7 +2,7 @@ package dev.npufleet.gateway.routing;
 
 import dev.npufleet.protocol.WorkerStatus;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -47,32 +47,56 @@ public final class CacheAwarePolicy {
         if (all.isEmpty()) {
             return RouteDecision.keyHash(RoutingPolicy.CACHE_AWARE, RouteReason.NO_FLEET_VIEW);
         }
+        // loops, not streams: this runs on every request's path, under the router's lock
         double bound = loadBound(all);
-        List<BoardEstimate> eligible = all.stream().filter(e -> e.load() <= bound).toList();
-        if (eligible.isEmpty()) {
+        double best = Double.POSITIVE_INFINITY;
+        for (BoardEstimate e : all) {
+            if (e.load() <= bound) {
+                best = Math.min(best, e.ttftMs());
+            }
+        }
+        if (best == Double.POSITIVE_INFINITY) {
             return RouteDecision.keyHash(RoutingPolicy.CACHE_AWARE, RouteReason.NO_ELIGIBLE_BOARD);
         }
-        double best = eligible.stream().mapToDouble(BoardEstimate::ttftMs).min().orElseThrow();
         double tie = best + Math.max(TIE_MS, TIE_FRACTION * best);
         String key = request.routingKey();
-        BoardEstimate chosen = eligible.stream().filter(e -> e.ttftMs() <= tie)
-                .max(Comparator.comparing(BoardEstimate::holder)
-                        .thenComparingLong(e -> StableHash.rendezvous(key, e.board())))
-                .orElseThrow();
-        return RouteDecision.to(RoutingPolicy.CACHE_AWARE, reason(request, chosen, all), chosen.board(),
+        long keyHash = StableHash.of(key);
+        BoardEstimate chosen = null;
+        long chosenScore = 0;
+        for (BoardEstimate e : all) {
+            if (e.load() > bound || e.ttftMs() > tie) {
+                continue;
+            }
+            long score = StableHash.rendezvous(keyHash, e.board());
+            // the holder first, then the key's owner; the first of equals stays
+            if (chosen == null || Boolean.compare(e.holder(), chosen.holder()) > 0
+                    || e.holder() == chosen.holder() && score > chosenScore) {
+                chosen = e;
+                chosenScore = score;
+            }
+        }
+        return RouteDecision.to(RoutingPolicy.CACHE_AWARE, reason(request, keyHash, chosen, all), chosen.board(),
                 StableHash.partitionFor(key, chosen.partitions()), chosen.ttftMs());
     }
 
     /** Every usable board's estimate for this job, by board id (for decisions, views and tests). */
     public List<BoardEstimate> estimates(RouteRequest request, FleetSnapshot fleet, long now) {
-        return UsableBoards.of(fleet.statuses(), request.model(), now, staleAfter).stream()
-                .map(s -> estimate(s, request, fleet)).toList();
+        List<WorkerStatus> usable = UsableBoards.of(fleet.statuses(), request.model(), now, staleAfter);
+        List<BoardEstimate> out = new ArrayList<>(usable.size());
+        for (WorkerStatus s : usable) {
+            out.add(estimate(s, request, fleet));
+        }
+        return out;
     }
 
     /** {@code c x mean load + 1}: the +1 lets an idle or nearly idle fleet keep affinity. */
     double loadBound(List<BoardEstimate> boards) {
-        double queued = boards.stream().mapToDouble(BoardEstimate::queued).sum();
-        double capacity = boards.stream().mapToDouble(BoardEstimate::capacity).sum();
+        double queued = 0;
+        double capacity = 0;
+        for (BoardEstimate b : boards) {
+            queued += b.queued();
+            capacity += b.capacity();
+        }
         // a hair of slack, so that a load exactly at the bound is not lost to rounding
         return settings.loadFactor() * (queued / capacity) + 1 + 1e-9;
     }
@@ -96,19 +120,32 @@ public final class CacheAwarePolicy {
         if (request.cacheName() == null) {
             return false;
         }
-        return s.caches().stream().anyMatch(c -> request.cacheName().equals(c.name())
-                && (request.cacheRevision() == null || request.cacheRevision().equals(c.revision())));
+        for (WorkerStatus.CacheHolding c : s.caches()) {
+            if (request.cacheName().equals(c.name())
+                    && (request.cacheRevision() == null || request.cacheRevision().equals(c.revision()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    private static RouteReason reason(RouteRequest request, BoardEstimate chosen, List<BoardEstimate> all) {
+    private static RouteReason reason(RouteRequest request, long keyHash, BoardEstimate chosen,
+            List<BoardEstimate> all) {
         if (chosen.holder()) {
             return RouteReason.CACHE_HOLDER;
         }
-        if (all.stream().anyMatch(BoardEstimate::holder)) {
-            return RouteReason.SPILL_OVERLOADED;
+        String owner = null;
+        long ownerScore = 0;
+        for (BoardEstimate e : all) {
+            if (e.holder()) {
+                return RouteReason.SPILL_OVERLOADED;
+            }
+            long score = StableHash.rendezvous(keyHash, e.board());
+            if (owner == null || score > ownerScore) {
+                owner = e.board();
+                ownerScore = score;
+            }
         }
-        String owner = all.stream().max(Comparator.comparingLong(e -> StableHash.rendezvous(request.routingKey(),
-                e.board()))).orElseThrow().board();
         return request.cacheName() != null && chosen.board().equals(owner)
                 ? RouteReason.NEW_REPLICA_ON_KEY_OWNER : RouteReason.LEAST_LOADED;
     }

@@ -8,7 +8,7 @@ import dev.npufleet.protocol.Job;
 import dev.npufleet.protocol.JobKind;
 import dev.npufleet.protocol.WorkerStatus;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -85,10 +85,13 @@ public final class FleetRouter implements Router {
             decision = RouteDecision.keyHash(settings.policy(), RouteReason.ROUTING_FAILED);
         }
         metrics.routingDecision(decision.policy().configName(), decision.reason().name());
-        LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
-                .addKeyValue("board", decision.board())
-                .log("routed key {}: {} (estimated TTFT {} ms)", routingKey, decision.header(),
-                        Math.round(decision.estimatedTtftMs()));
+        if (LOG.isDebugEnabled()) {
+            // guarded: the header and the boxing would be built on every request for a line that is off
+            LOG.atDebug().addKeyValue("jobId", job.id()).addKeyValue("model", job.model())
+                    .addKeyValue("board", decision.board())
+                    .log("routed key {}: {} (estimated TTFT {} ms)", routingKey, decision.header(),
+                            Math.round(decision.estimatedTtftMs()));
+        }
         return decision;
     }
 
@@ -113,7 +116,7 @@ public final class FleetRouter implements Router {
         List<WorkerStatus> statuses = statuses(job.model(), background);
         Set<String> holders = job.namesCache()
                 ? pending.boards(job.model(), job.cacheName(), job.cacheRevision(), now, statuses) : Set.of();
-        Map<String, Integer> counts = new HashMap<>(inFlight.counts(job.model(), now));
+        Map<String, Integer> counts = inFlight.counts(job.model(), now); // a fresh map of its own
         if (background) {
             backgroundInFlight.counts(job.model(), now).forEach((board, n) -> counts.merge(board, n, Integer::sum));
         }
@@ -125,11 +128,14 @@ public final class FleetRouter implements Router {
      * background job, with the board's background queue added (it waits behind both lanes).
      */
     private List<WorkerStatus> statuses(String model, boolean background) {
-        return fleet.all().stream().filter(s -> s.model().equals(model)).map(s -> {
+        List<WorkerStatus> boards = fleet.of(model);
+        List<WorkerStatus> out = new ArrayList<>(boards.size());
+        for (WorkerStatus s : boards) {
             int endedSince = s.queueDepth() > 0 ? ends.stillCounted(s) : 0;
             long depth = Math.max(0, s.queueDepth() - endedSince) + (background ? s.backgroundDepth() : 0);
-            return depth == s.queueDepth() ? s : s.withQueueDepth(depth);
-        }).toList();
+            out.add(depth == s.queueDepth() ? s : s.withQueueDepth(depth));
+        }
+        return out;
     }
 
     private void remember(Job job, JobFootprint footprint, RouteDecision decision, long now, InFlightJobs tracked) {

@@ -44,8 +44,7 @@ public record JobFootprint(String model, String routingKey, JobKind kind, String
                     def == null ? null : def.revision(), prefix + (build ? 0 : inputChars(job)), build ? 0 : prefix);
         }
         String autoCache = autoCacheName(job.model(), routingKey);
-        long system = autoCache == null ? 0 : chars(job.messages().stream().takeWhile(m -> m.role().equals("system"))
-                .toList());
+        long system = autoCache == null ? 0 : systemChars(job.messages());
         return new JobFootprint(job.model(), routingKey, job.kind(), autoCache, null, inputChars(job), system);
     }
 
@@ -64,6 +63,18 @@ public record JobFootprint(String model, String routingKey, JobKind kind, String
 
     private static long inputChars(Job job) {
         return job.kind() == JobKind.COMPLETION ? job.prompt().length() : chars(job.messages());
+    }
+
+    /** Characters of the leading system turns (what an automatic cache holds). */
+    private static long systemChars(List<ChatMessage> messages) {
+        long n = 0;
+        for (ChatMessage m : messages) {
+            if (!m.role().equals("system")) {
+                break;
+            }
+            n += m.content().length();
+        }
+        return n;
     }
 
     private static long chars(List<ChatMessage> messages) {

@@ -22,7 +22,12 @@ final class StableHash {
 
     /** Rendezvous (highest random weight) score of {@code board} for {@code key}: the highest score owns the key. */
     static long rendezvous(String key, String board) {
-        return mix(of(key) ^ of(board) * 0x9e3779b97f4a7c15L);
+        return rendezvous(of(key), board);
+    }
+
+    /** {@link #rendezvous(String, String)} with the key's hash ({@link #of}) computed once for many boards. */
+    static long rendezvous(long keyHash, String board) {
+        return mix(keyHash ^ of(board) * 0x9e3779b97f4a7c15L);
     }
 
     /**

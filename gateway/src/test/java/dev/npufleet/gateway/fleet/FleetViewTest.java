@@ -52,4 +52,22 @@ class FleetViewTest {
 
         assertThat(fleet.all()).extracting(WorkerStatus::timestamp).containsExactly(200L);
     }
+
+    @Test
+    void shouldKeepTheSortedViewsInStepWithEachChange() {
+        fleet.apply("c", status("c", "m2", 100_000));
+        fleet.apply("b", status("b", "m1", 100_000));
+        fleet.apply("a", status("a", "m2", 100_000));
+
+        assertThat(fleet.all()).extracting(WorkerStatus::workerId).containsExactly("b", "a", "c");
+        assertThat(fleet.of("m2")).extracting(WorkerStatus::workerId).containsExactly("a", "c");
+        assertThat(fleet.of("unknown")).isEmpty();
+
+        fleet.apply("a", null);
+        fleet.apply("b", status("b", "m2", 100_001));
+
+        assertThat(fleet.all()).extracting(WorkerStatus::workerId).containsExactly("b", "c");
+        assertThat(fleet.of("m1")).isEmpty();
+        assertThat(fleet.of("m2")).extracting(WorkerStatus::workerId).containsExactly("b", "c");
+    }
 }

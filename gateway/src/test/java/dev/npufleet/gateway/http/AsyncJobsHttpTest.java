@@ -9,6 +9,7 @@ import dev.npufleet.protocol.ErrorCode;
 import dev.npufleet.protocol.Event;
 import dev.npufleet.protocol.EventType;
 import dev.npufleet.protocol.Job;
+import dev.npufleet.protocol.JobAccepted;
 import dev.npufleet.protocol.JobIds;
 import dev.npufleet.protocol.JsonCodec;
 import dev.npufleet.protocol.Usage;
@@ -118,6 +119,32 @@ class AsyncJobsHttpTest {
         assertThat(body.path("status").asText()).isEqualTo("failed");
         assertThat(body.at("/error/code").asText()).isEqualTo("deadline_exceeded");
         assertThat(body.at("/error/type").asText()).isEqualTo("server_error");
+    }
+
+    @Test
+    void shouldWaitForTheAcceptedOfAJustCreatedJobBeforeAnswering404() throws Exception {
+        // an interactive job's ACCEPTED is written at its first text: a client resuming at once may be ahead of it
+        try (HttpHarness slow = new HttpHarness(Map.of("NPUFLEET_ACCEPTED_DELAY_MS", "60000"))) {
+            String id = JobIds.newId();
+            CompletableFuture<HttpResponse<String>> lookup = slow.client().sendAsync(
+                    slow.request("GET", "/v1/jobs/" + id, null), HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(30)).until(() -> slow.jobLog.reads.get() >= 2); // unknown, read again
+
+            slow.jobLog.append(Event.accepted(id, new JobAccepted("/v1/chat/completions", HttpHarness.MODEL, null,
+                    null, JobIds.timestampMillis(id), 0, null)));
+
+            HttpResponse<String> found = lookup.get(30, TimeUnit.SECONDS);
+            assertThat(found.statusCode()).as(found.body()).isEqualTo(200);
+            assertThat(JsonCodec.mapper().readTree(found.body()).path("status").asText()).isEqualTo("queued");
+        }
+    }
+
+    @Test
+    void shouldAnswer404AtOnceForAnUnknownIdOlderThanTheAcceptedWindow() throws Exception {
+        HttpResponse<String> old = harness.get("/v1/jobs/00000001-0000-7000-8000-000000000000"); // 1970
+
+        assertThat(old.statusCode()).isEqualTo(404);
+        assertThat(harness.jobLog.reads.get()).isEqualTo(1);
     }
 
     @Test

@@ -69,4 +69,14 @@ class LimitCheckTest {
         assertThat(LimitCheck.apply(r, null, ServingLimits.UNKNOWN)).isEqualTo(r);
         assertThat(LimitCheck.apply(chat("x".repeat(199), 10, null), null, LIMITS).params().maxTokens()).isEqualTo(10);
     }
+
+    @Test
+    void shouldCountUtf8BytesAsTheEncoderWouldWithoutEncoding() {
+        for (String text : List.of("", "plain ascii", "caf\u00e9 \u00fcber", "\u4f60\u597d\u4e16\u754c",
+                "emoji \ud83d\ude00 and \ud83c\udf89", "lone high \ud83d end", "lone low \ude00 end",
+                "high at the end \ud83d", "\u0080\u07ff\u0800\uffff")) {
+            assertThat(LimitCheck.utf8(text)).as(text)
+                    .isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        }
+    }
 }
