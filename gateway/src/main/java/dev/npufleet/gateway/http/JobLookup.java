@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
 final class JobLookup {
     /** Beyond the delay: the ACCEPTED's own trip through the producer and the broker. */
     static final long GRACE_MS = 1_000;
-    private static final long RETRY_MS = 20;
+    /** The first re-read's delay; each next one waits twice as long, up to {@link #MAX_RETRY_MS}. */
+    private static final long FIRST_RETRY_MS = 20;
+    private static final long MAX_RETRY_MS = 200;
 
     private JobLookup() {
     }
@@ -26,12 +28,12 @@ final class JobLookup {
         long now = System.currentTimeMillis();
         long knownBy = Math.min(JobIds.timestampMillis(jobId) + window, now + window);
         CompletableFuture<JobSnapshot> result = new CompletableFuture<>();
-        attempt(services, jobId, knownBy, result);
+        attempt(services, jobId, knownBy, result, FIRST_RETRY_MS);
         return result;
     }
 
     private static void attempt(GatewayServices services, String jobId, long knownBy,
-            CompletableFuture<JobSnapshot> result) {
+            CompletableFuture<JobSnapshot> result, long retryMs) {
         services.jobLog().read(jobId).whenComplete((job, failure) -> {
             long wait = knownBy - System.currentTimeMillis();
             if (failure != null) {
@@ -40,8 +42,10 @@ final class JobLookup {
                 result.complete(job);
             } else {
                 try {
-                    services.exchanges().timers().schedule(() -> attempt(services, jobId, knownBy, result),
-                            Math.min(RETRY_MS, wait), TimeUnit.MILLISECONDS);
+                    // backing off: an ACCEPTED on its way lands within milliseconds; an id that is not a job should
+                    // not cost a log read every 20 ms for the whole window
+                    services.exchanges().timers().schedule(() -> attempt(services, jobId, knownBy, result,
+                            Math.min(MAX_RETRY_MS, 2 * retryMs)), Math.min(retryMs, wait), TimeUnit.MILLISECONDS);
                 } catch (RejectedExecutionException e) {
                     result.complete(job); // stopping
                 }
