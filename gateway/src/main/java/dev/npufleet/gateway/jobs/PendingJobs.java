@@ -90,27 +90,12 @@ public final class PendingJobs {
      * @return false when nothing here waits for that job
      */
     public boolean dispatch(Event event, boolean moreInBatch) {
-        JobListener listener = listeners.get(event.jobId());
-        Set<JobListener> following = followers.get(event.jobId());
-        if (listener != null) {
-            listener.onEvent(event, moreInBatch);
+        JobListener waiting = waiting(event.jobId());
+        if (waiting == null) {
+            return false;
         }
-        if (following != null) {
-            following.forEach(f -> f.onEvent(event, moreInBatch));
-        }
-        return listener != null || following != null;
-    }
-
-    /** Tells the job's listener and followers to send what they held back ({@link JobListener#flush()}). */
-    public void flush(String jobId) {
-        JobListener listener = listeners.get(jobId);
-        if (listener != null) {
-            listener.flush();
-        }
-        Set<JobListener> following = followers.get(jobId);
-        if (following != null) {
-            following.forEach(JobListener::flush);
-        }
+        waiting.onEvent(event, moreInBatch);
+        return true;
     }
 
     /** A job's listener (or none) and its followers, handed each call in turn. */
