@@ -123,6 +123,16 @@ class GatewayRoutingIT {
         }));
     }
 
+    /** Waits until {@code /v1/fleet} shows {@code board} live with this queue and exactly these partitions. */
+    private void awaitPartitions(String board, long queue, Integer... partitions) {
+        await().atMost(WAIT).untilAsserted(() -> assertThat(fleetBoards()).anySatisfy(b -> {
+            assertThat(b.path("worker_id").asText()).isEqualTo(board);
+            assertThat(b.path("status").asText()).isEqualTo("live");
+            assertThat(b.path("queue_depth").asLong()).isEqualTo(queue);
+            assertThat(b.path("partitions")).extracting(JsonNode::asInt).containsExactly(partitions);
+        }));
+    }
+
     private CompletableFuture<HttpResponse<String>> useCache(String cache) {
         return gateway.postAsync("/v1/chat/completions", "{\"model\":\"" + model + "\",\"use_cache\":\"" + cache
                 + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Sort a list.\"}]}");
@@ -208,11 +218,13 @@ class GatewayRoutingIT {
     void shouldGiveABoardThatJoinsPartitionsAndJobs() throws Exception {
         ScriptedBoard a = board("rk-a", 0, 1, 2, 3, 4, 5);
         a.queueDepth(3);
-        awaitLive("rk-a");
+        awaitPartitions("rk-a", 3, 0, 1, 2, 3, 4, 5);
 
         a.own(List.of(0, 1, 2));
         ScriptedBoard b = board("rk-b", 3, 4, 5);
-        awaitLive("rk-a", "rk-b");
+        // the gateway routes on what it has seen: both boards' new claims, and a's queue
+        awaitPartitions("rk-a", 3, 0, 1, 2);
+        awaitPartitions("rk-b", 0, 3, 4, 5);
 
         CompletableFuture<HttpResponse<String>> pending = gateway.postAsync("/v1/completions",
                 "{\"model\":\"" + model + "\",\"prompt\":\"Once upon\"}");
