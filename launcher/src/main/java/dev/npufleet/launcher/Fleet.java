@@ -17,18 +17,27 @@ public final class Fleet implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Fleet())
+        int code = commandLine().execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** The command line as {@link #main} runs it. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Fleet())
                 // stopped with Ctrl-C while a local fleet was starting: not an error to print
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     if (e instanceof LocalFleet.StoppedWhileStarting) {
                         return 0;
                     }
+                    if (e instanceof IllegalArgumentException) {
+                        // a value the command cannot use: say which, without a stack trace
+                        cmd.getErr().println("fleet: " + e.getMessage());
+                        return 2;
+                    }
                     throw e;
-                })
-                .execute(args);
-        if (code != 0) {
-            System.exit(code);
-        }
+                });
     }
 
     @Override

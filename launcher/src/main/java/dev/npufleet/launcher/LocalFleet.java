@@ -37,11 +37,18 @@ public final class LocalFleet implements AutoCloseable {
      * @param board simulator pacing: {@code rk3588}, {@code rk3576}, or {@code none} for full speed
      * @param workerEnv extra environment for every worker (fault injection, tuning)
      */
+    /** The simulator's board timings ({@code RKLLM_SIM_BOARD}), and {@code none} for full speed. */
+    public static final List<String> BOARDS = List.of("rk3588", "rk3576", "none");
+
     public record Options(int httpPort, int kafkaPort, int workers, String preset, String board, Path dataDir,
             Map<String, String> workerEnv, Map<String, String> gatewayEnv, PrintStream log) {
         public Options {
             if (workers < 0) {
                 throw new IllegalArgumentException("workers must not be negative");
+            }
+            if (!BOARDS.contains(board)) {
+                throw new IllegalArgumentException("unknown board timing '" + board + "'; use "
+                        + String.join(", ", BOARDS));
             }
             workerEnv = Map.copyOf(workerEnv);
             gatewayEnv = Map.copyOf(gatewayEnv);

@@ -2,6 +2,8 @@ package dev.npufleet.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -28,5 +30,23 @@ class DemoCommandTest {
         assertThat(script).startsWith("script=");
         assertThat(Files.readString(Path.of(script.substring("script=".length())))).contains(DemoScript.WEATHER);
         assertThat(options.gatewayEnv()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownBoardTimingInOneLineBeforeStartingAnything() {
+        // Given a board timing the simulator does not know
+        StringWriter err = new StringWriter();
+        CommandLine fleet = Fleet.commandLine();
+        fleet.setErr(new PrintWriter(err, true));
+
+        // When the demo is asked to pace its boards with it
+        int code = fleet.execute("demo", "--board", "rk9999", "--data-dir", dir.toString());
+
+        // Then it says which values it takes, in one line, and no fleet was started (no model, no board's home)
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("fleet: unknown board timing 'rk9999'; use rk3588, rk3576, none"
+                + System.lineSeparator());
+        assertThat(dir.resolve("models")).doesNotExist();
+        assertThat(dir.resolve("board-1")).doesNotExist();
     }
 }

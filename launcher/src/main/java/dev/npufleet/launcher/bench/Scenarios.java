@@ -35,13 +35,13 @@ final class Scenarios {
             report.add(load(o.url, mix, o.concurrency, "fleet at " + o.url));
             return report;
         }
-        try (LocalFleet fleet = fleet(o.workers, o.board, Map.of(), Map.of())) {
+        try (LocalFleet fleet = fleet(o.workers, o.board(), Map.of(), Map.of())) {
             memory(report, fleet, "idle");
             createCaches(fleet.baseUrl(), mix);
             report.add(load(fleet.baseUrl(), mix, o.concurrency, "fleet, " + o.workers + " workers, mix " + mix.kind()));
             memory(report, fleet, "after the run");
             if (o.direct) {
-                report.add(DirectBaseline.run(fleet.modelFile(), o.board, mix, o.requests, o.warmup, o.maxTokens));
+                report.add(DirectBaseline.run(fleet.modelFile(), o.board(), mix, o.requests, o.warmup, o.maxTokens));
             }
         }
         return report;
@@ -55,7 +55,7 @@ final class Scenarios {
     BenchReport tenancy() throws Exception {
         BenchReport report = new BenchReport("tenancy", command);
         PromptMix mix = o.mix("none");
-        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of())) {
+        try (LocalFleet fleet = fleet(1, o.board(), Map.of(), Map.of())) {
             FairnessBench bench = new FairnessBench(fleet.baseUrl(), o.model);
             report.add(load(fleet.baseUrl(), mix, 1, "interactive, idle fleet (1 board)"));
             String batch = bench.submitBatch(o.batchLines, o.maxTokens);
@@ -64,7 +64,7 @@ final class Scenarios {
             bench.cancel(batch);
         }
         long bound = 2000;
-        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of("NPUFLEET_ADMIT_MAX_WAIT_MS", Long.toString(bound)))) {
+        try (LocalFleet fleet = fleet(1, o.board(), Map.of(), Map.of("NPUFLEET_ADMIT_MAX_WAIT_MS", Long.toString(bound)))) {
             FairnessBench bench = new FairnessBench(fleet.baseUrl(), o.model);
             String batch = bench.submitBatch(o.batchLines, o.maxTokens);
             bench.awaitQueued(); // the router estimates from the queue the board's status reports
@@ -79,9 +79,10 @@ final class Scenarios {
     BenchReport overhead() throws Exception {
         BenchReport report = new BenchReport("overhead", command);
         PromptMix mix = o.mix("none");
-        try (LocalFleet fleet = fleet(1, "none", Map.of(), Map.of())) {
+        String board = o.board("none");
+        try (LocalFleet fleet = fleet(1, board, Map.of(), Map.of())) {
             memory(report, fleet, "idle");
-            BenchSummary direct = DirectBaseline.run(fleet.modelFile(), "none", mix, o.requests, o.warmup, o.maxTokens);
+            BenchSummary direct = DirectBaseline.run(fleet.modelFile(), board, mix, o.requests, o.warmup, o.maxTokens);
             LoadRunner.Outcome fleetRun = run(fleet.baseUrl(), mix, 1);
             BenchSummary viaFleet = BenchSummary.of("fleet (HTTP+Kafka), 1 worker", fleetRun.results(), fleetRun.wall());
             BenchSummary floor = KafkaFloor.measure(fleet.bootstrapServers(), o.requests, o.warmup,
@@ -93,9 +94,11 @@ final class Scenarios {
             report.note(String.format(Locale.ROOT,
                     "Added time to first token (median fleet - median direct, same run): %.2f ms, of which the "
                             + "Kafka floor (two hops, median) is %.2f ms and npufleet's own code %.2f ms. "
-                            + "Added per streamed token (1000/p50 tok/s): %.3f ms.",
+                            + "Added per streamed token (1000/p50 tok/s): %.3f ms. Board timing of the simulator, "
+                            + "direct and in the fleet: '%s'.",
                     added, floor.ttftMs().p50(), added - floor.ttftMs().p50(),
-                    1000 / viaFleet.tokensPerSecondPerRequest().p50() - 1000 / direct.tokensPerSecondPerRequest().p50()));
+                    1000 / viaFleet.tokensPerSecondPerRequest().p50() - 1000 / direct.tokensPerSecondPerRequest().p50(),
+                    board));
             hops(report, fleetRun.results());
             memory(report, fleet, "after the runs");
         }
@@ -114,7 +117,7 @@ final class Scenarios {
     BenchReport cache() throws IOException, InterruptedException {
         BenchReport report = new BenchReport("cache", command);
         // Automatic caches off: "sent in full" must really prefill the prefix every time.
-        try (LocalFleet fleet = fleet(1, o.board, Map.of("NPUFLEET_AUTO_CACHE_AFTER", "0"), Map.of())) {
+        try (LocalFleet fleet = fleet(1, o.board(), Map.of("NPUFLEET_AUTO_CACHE_AFTER", "0"), Map.of())) {
             memory(report, fleet, "idle");
             PromptMix full = o.mix("system");
             PromptMix cached = o.mix("one-cache");
@@ -125,7 +128,7 @@ final class Scenarios {
             report.add(with);
             report.note(String.format(Locale.ROOT, "Median TTFT ratio, without / with the cache: %.1fx (%d-token prefix, "
                     + "%d-token user turn, board timing '%s').", without.ttftMs().p50() / with.ttftMs().p50(),
-                    o.systemTokens, o.userTokens, o.board));
+                    o.systemTokens, o.userTokens, o.board()));
             memory(report, fleet, "after the runs");
         }
         return report;
@@ -144,7 +147,7 @@ final class Scenarios {
                 gatewayEnv.put("NPUFLEET_ROUTING_LOAD_FACTOR", run.substring(run.indexOf(':') + 1));
             }
             // Each board may keep about 8 of the 20 prefixes on disk (see docs/BENCHMARKS.md).
-            try (LocalFleet fleet = fleet(o.workers, o.board, Map.of("NPUFLEET_CACHE_MAX_BYTES", o.cacheBudget),
+            try (LocalFleet fleet = fleet(o.workers, o.board(), Map.of("NPUFLEET_CACHE_MAX_BYTES", o.cacheBudget),
                     gatewayEnv)) {
                 createCaches(fleet.baseUrl(), mix);
                 LoadRunner.Outcome outcome = run(fleet.baseUrl(), mix, o.concurrency);
@@ -167,7 +170,7 @@ final class Scenarios {
         List<double[]> points = new ArrayList<>();
         double one = Double.NaN;
         for (int n = 1; n <= o.workers; n *= 2) {
-            try (LocalFleet fleet = fleet(n, o.board, Map.of(), Map.of())) {
+            try (LocalFleet fleet = fleet(n, o.board(), Map.of(), Map.of())) {
                 LoadRunner.Outcome outcome = run(fleet.baseUrl(), o.mix("none"), 2 * n, o.requests * n);
                 BenchSummary s = BenchSummary.of(n + " workers", outcome.results(), outcome.wall());
                 report.add(s);
@@ -186,7 +189,7 @@ final class Scenarios {
     /** Issue 15 item 4: how far a resumed stream ({@code /v1/jobs/{id}/events}) lags the live stream of its job. */
     BenchReport resume() throws Exception {
         BenchReport report = new BenchReport("resume", command);
-        try (LocalFleet fleet = fleet(1, o.board, Map.of(), Map.of())) {
+        try (LocalFleet fleet = fleet(1, o.board(), Map.of(), Map.of())) {
             System.err.println("Streaming " + o.requests + " jobs live and resumed ...");
             new ResumeLagBench(fleet.baseUrl()).run(report, o.warmup, o.requests,
                     n -> ResumeLagBench.completionBody(o.model, n, o.maxTokens));
