@@ -101,8 +101,8 @@ public final class Gateway implements AutoCloseable {
                 new KafkaFileStore(bus, lookups, kafka.topics().files(), kafka.timeout()),
                 new KafkaBatchStore(bus, lookups, kafka.topics().batches(), kafka.timeout()));
         // order matters on close: HTTP first (its failing requests queue cancels), then the readers,
-        // then the producer, which sends the queued cancels before it closes
-        List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, lookups, bus));
+        // then the producer, which sends the queued cancels before it closes; the meters last
+        List<AutoCloseable> kafkaSide = new ArrayList<>(List.of(events, state, topics, lookups, bus, metrics));
         Server server = HttpServerFactory.create(config.http(), pool, new GatewayHandler(services, new GatewayTracing(telemetry)));
         startServer(server, config.http(), kafkaSide, timers);
         events.start();

@@ -139,6 +139,7 @@ public final class Worker implements AutoCloseable {
         ensureTopics(topics);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         resources.push(registry::close);
+        resources.push(WorkerMetrics.bindJvm(registry));
         WorkerMetrics metrics = new WorkerMetrics(registry, id.workerId(), id.model());
         engine = engines.apply(config);
         resources.push(engine);

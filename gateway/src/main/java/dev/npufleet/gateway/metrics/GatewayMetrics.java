@@ -3,6 +3,10 @@ package dev.npufleet.gateway.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -36,11 +40,14 @@ import java.util.function.Supplier;
  *       Kafka both ways and the job's wait in its partition, the gateway's job-sent to first-chunk span less the
  *       worker's polled to first-chunk-sent span)</li>
  *   <li>{@code gateway_jobs_pending}, {@code gateway_jobs_followers}, {@code gateway_broker_up}</li>
+ *   <li>the JVM's: {@code jvm_gc_pause_seconds{action,cause}} (each collection's pause), {@code jvm_memory_*},
+ *       {@code jvm_threads_*}, {@code process_cpu_usage}, {@code system_cpu_count}</li>
  * </ul>
- * Thread-safe; hot paths use meters built once.
+ * Thread-safe; hot paths use meters built once. {@link #close()} stops listening to the collector.
  */
-public final class GatewayMetrics {
+public final class GatewayMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final AtomicInteger openStreams = new AtomicInteger();
     private final Counter chunksRelayed;
     private final Counter duplicatesDropped;
@@ -51,6 +58,10 @@ public final class GatewayMetrics {
     private final Map<String, Map<String, Counter>> decisions = new ConcurrentHashMap<>();
 
     public GatewayMetrics() {
+        gc.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
         Gauge.builder("gateway.streams.open", openStreams, AtomicInteger::get)
                 .description("SSE streams being written").register(registry);
         chunksRelayed = Counter.builder("gateway.chunks.relayed").description("text chunks written to clients")
@@ -160,5 +171,10 @@ public final class GatewayMetrics {
 
     public PrometheusMeterRegistry registry() {
         return registry;
+    }
+
+    @Override
+    public void close() {
+        gc.close();
     }
 }

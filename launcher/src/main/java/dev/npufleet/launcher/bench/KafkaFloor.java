@@ -28,7 +28,9 @@ final class KafkaFloor {
     private KafkaFloor() {
     }
 
-    static BenchSummary measure(String bootstrap, int requests, int warmup, Duration gap) throws Exception {
+    /** @param onCounted runs once, when the warm-up is over, before the first counted round trip */
+    static BenchSummary measure(String bootstrap, int requests, int warmup, Duration gap, Runnable onCounted)
+            throws Exception {
         String jobs = "bench.floor.jobs." + System.nanoTime();
         String replies = "bench.floor.replies." + System.nanoTime();
         try (Admin admin = Admin.create(props(bootstrap))) {
@@ -47,6 +49,7 @@ final class KafkaFloor {
             responder.start();
             for (int i = 0; i < warmup + requests; i++) {
                 if (i == warmup) {
+                    onCounted.run();
                     wallStart = System.nanoTime();
                 }
                 double ms = roundTrip(producer, consumer, jobs, i);

@@ -19,12 +19,22 @@ public final class LoadRunner {
     private final BenchClient client;
     private final PrintStream progress;
     private final Duration think;
+    private Runnable onCounted = () -> { };
 
     /** @param think each virtual user waits this long after an answer before its next request */
     public LoadRunner(BenchClient client, PrintStream progress, Duration think) {
         this.client = client;
         this.progress = progress;
         this.think = think;
+    }
+
+    /**
+     * Runs {@code action} once, when the warm-up is over, before the first counted request is sent (on the thread
+     * that sends it, so it also delays that request's start, not its timing).
+     */
+    public LoadRunner onCounted(Runnable action) {
+        this.onCounted = action;
+        return this;
     }
 
     /** The results, and the wall time of the counted part. */
@@ -70,6 +80,7 @@ public final class LoadRunner {
             return CompletableFuture.completedFuture(null);
         }
         if (n == warmup) {
+            onCounted.run();
             synchronized (countedStart) {
                 countedStart[0] = System.nanoTime();
             }

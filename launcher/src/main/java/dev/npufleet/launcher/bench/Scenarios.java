@@ -5,6 +5,9 @@ import dev.npufleet.launcher.LocalFleet;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,13 +83,29 @@ final class Scenarios {
         BenchReport report = new BenchReport("overhead", command);
         PromptMix mix = o.mix("none");
         String board = o.board("none");
-        try (LocalFleet fleet = fleet(1, board, Map.of(), Map.of())) {
+        int boardMetricsPort = freePort();
+        try (LocalFleet fleet = fleet(1, board, Map.of("NPUFLEET_METRICS_PORT", Integer.toString(boardMetricsPort)),
+                Map.of())) {
             memory(report, fleet, "idle");
             BenchSummary direct = DirectBaseline.run(fleet.modelFile(), board, mix, o.requests, o.warmup, o.maxTokens);
-            LoadRunner.Outcome fleetRun = run(fleet.baseUrl(), mix, 1);
+            URI gatewayMetrics = URI.create(fleet.baseUrl() + "/metrics");
+            URI boardMetrics = URI.create("http://127.0.0.1:" + boardMetricsPort + "/metrics");
+            GcPauses[] atCounted = new GcPauses[4];
+            LoadRunner.Outcome fleetRun = run(fleet.baseUrl(), mix, 1, o.requests, () -> {
+                atCounted[0] = GcPauses.scrape(gatewayMetrics);
+                atCounted[1] = GcPauses.scrape(boardMetrics);
+                atCounted[2] = GcPauses.ofThisJvm();
+            });
+            GcPauses gatewayEnd = GcPauses.scrape(gatewayMetrics);
+            GcPauses boardEnd = GcPauses.scrape(boardMetrics);
+            GcPauses brokerEnd = GcPauses.ofThisJvm();
             BenchSummary viaFleet = BenchSummary.of("fleet (HTTP+Kafka), 1 worker", fleetRun.results(), fleetRun.wall());
             BenchSummary floor = KafkaFloor.measure(fleet.bootstrapServers(), o.requests, o.warmup,
-                    Duration.ofMillis(o.thinkMs));
+                    Duration.ofMillis(o.thinkMs), () -> atCounted[3] = GcPauses.ofThisJvm());
+            String gc = String.format(Locale.ROOT, "Collections during the counted requests: gateway %s, board-1 %s; the "
+                    + "benchmark's JVM (the broker, the load generator) %s during the fleet's and %s during the floor's.",
+                    paused(atCounted[0], gatewayEnd), paused(atCounted[1], boardEnd), paused(atCounted[2], brokerEnd),
+                    paused(atCounted[3], GcPauses.ofThisJvm()));
             report.add(direct);
             report.add(viaFleet);
             report.add(floor);
@@ -99,10 +118,28 @@ final class Scenarios {
                     added, floor.ttftMs().p50(), added - floor.ttftMs().p50(),
                     1000 / viaFleet.tokensPerSecondPerRequest().p50() - 1000 / direct.tokensPerSecondPerRequest().p50(),
                     board));
+            report.note(gc);
             hops(report, fleetRun.results());
             memory(report, fleet, "after the runs");
         }
         return report;
+    }
+
+    /** The collections between two reads (the usual cause of a tail), or "not known" when one is missing. */
+    private static String paused(GcPauses start, GcPauses end) {
+        if (start == null || end == null) {
+            return "not known (its /metrics could not be read)";
+        }
+        GcPauses p = end.since(start);
+        return String.format(Locale.ROOT, "%d (%.1f ms paused)", p.count(), p.seconds() * 1000);
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port for the board's metrics", e);
+        }
     }
 
     /** The fleet's per-hop timing of the requests (what the gateway returned to the benchmark), as a table. */
@@ -227,12 +264,17 @@ final class Scenarios {
     }
 
     private LoadRunner.Outcome run(String url, PromptMix mix, int concurrency, int requests) {
+        return run(url, mix, concurrency, requests, () -> { });
+    }
+
+    private LoadRunner.Outcome run(String url, PromptMix mix, int concurrency, int requests, Runnable onCounted) {
         System.err.println("Running " + (o.duration == null ? requests + " requests" : o.duration) + " at concurrency "
                 + concurrency + ", mix " + mix.kind() + " ...");
         try (BenchClient client = o.client.equals("jdk") ? new OpenAiClient(url, Duration.ofMinutes(5))
                 : new SocketClient(url, concurrency)) {
-            return new LoadRunner(client, System.err, Duration.ofMillis(o.thinkMs)).run(concurrency, requests,
-                    o.duration, o.warmup, o.stream, n -> mix.chatBody(o.model, n, o.stream, o.maxTokens));
+            return new LoadRunner(client, System.err, Duration.ofMillis(o.thinkMs)).onCounted(onCounted).run(
+                    concurrency, requests, o.duration, o.warmup, o.stream,
+                    n -> mix.chatBody(o.model, n, o.stream, o.maxTokens));
         }
     }
 

@@ -7,6 +7,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -23,8 +27,23 @@ import java.util.function.Supplier;
  * gauges {@code npufleet_worker_queue_depth}, {@code npufleet_worker_busy},
  * {@code npufleet_worker_cache_bytes}, {@code npufleet_worker_broker_up}, and the histogram
  * {@code npufleet_worker_hop_seconds{hop}} of each job's hops to its first chunk ({@link HopTimers}). Thread-safe.
+ * The JVM's meters go beside them ({@link #bindJvm}).
  */
 public final class WorkerMetrics {
+
+    /**
+     * Binds the JVM's meters to {@code registry}: {@code jvm_gc_pause_seconds{action,cause}} (each collection's
+     * pause), {@code jvm_memory_*}, {@code jvm_threads_*}, {@code process_cpu_usage}, {@code system_cpu_count}.
+     * @return what stops listening to the collector, to close with the registry
+     */
+    public static AutoCloseable bindJvm(MeterRegistry registry) {
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        return gc;
+    }
 
     /**
      * How a job ended, as the {@code outcome} tag ({@code UNDELIVERED}: a chunk could not be published, so the

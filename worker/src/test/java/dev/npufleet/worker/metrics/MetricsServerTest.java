@@ -1,6 +1,7 @@
 package dev.npufleet.worker.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -8,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,23 @@ class MetricsServerTest {
                     .contains("npufleet_worker_ttft_seconds_count{board=\"board-1\",model=\"tiny\"} 1")
                     .contains("npufleet_worker_cache_hits_total{board=\"board-1\",model=\"tiny\"} 1.0")
                     .contains("npufleet_worker_decode_tokens_per_second_sum{board=\"board-1\",model=\"tiny\"} 30.0");
+        }
+    }
+
+    @Test
+    void shouldServeTheJvmsCollectionsAndMemoryBesideTheWorkersMeters() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (AutoCloseable jvm = WorkerMetrics.bindJvm(registry);
+                MetricsServer server = MetricsServer.start(0, registry, () -> true)) {
+            // a collection is reported when the collector says it ended
+            System.gc();
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(get(server, "/metrics").body())
+                    .contains("jvm_gc_pause_seconds_count{")
+                    .contains("cause=\"System.gc()\"")
+                    .contains("jvm_memory_used_bytes{")
+                    .contains("jvm_threads_live_threads ")
+                    .contains("process_cpu_usage "));
         }
     }
 
