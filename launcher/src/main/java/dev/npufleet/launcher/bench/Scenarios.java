@@ -125,10 +125,13 @@ final class Scenarios {
         return report;
     }
 
-    /** The collections between two reads (the usual cause of a tail), or "not known" when one is missing. */
+    /**
+     * The collections between two reads (the usual cause of a tail), or "not known" when one is missing: a
+     * {@code /metrics} that could not be read, or a run that ended before its first counted request.
+     */
     private static String paused(GcPauses start, GcPauses end) {
         if (start == null || end == null) {
-            return "not known (its /metrics could not be read)";
+            return "not known";
         }
         GcPauses p = end.since(start);
         return String.format(Locale.ROOT, "%d (%.1f ms paused)", p.count(), p.seconds() * 1000);
