@@ -47,20 +47,26 @@ public final class JobProcessor {
         if (skipped != null) {
             return skipped;
         }
-        PoisonMarker.Marker left = s.output().marker().leftFor(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
+        PoisonMarker marker = s.output().marker();
+        PoisonMarker.Marker left = marker.leftFor(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
+        PoisonMarker.Marker lost = marker.lostFor(job.id(), ctx.topic(), ctx.partition(), ctx.offset());
         int deaths = left == null ? 0 : left.attempts();
-        boolean mayHaveCrashed = ctx.mayHaveRun() || deaths > 0;
+        boolean mayHaveCrashed = ctx.mayHaveRun() || deaths > 0 || lost != null;
         PriorAttempt prior = mayHaveCrashed ? s.output().history().lookup(job) : PriorAttempt.NONE;
         if (prior.ended()) {
-            s.output().marker().clear();
+            marker.clear();
+            marker.forgetLost(job.id());
             LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board)
                     .addKeyValue("partition", ctx.partition())
                     .log("Job already answered by an earlier attempt (its last event is in {}); skipping it",
                             job.replyTo());
             return CompletableFuture.completedFuture(RecordOutcome.DONE);
         }
-        if (left != null && left.attempt() > prior.attempts()) {
-            prior = recordLost(job, ctx, left.attempt(), prior);
+        if (lost != null && lost.attempt() > prior.attempts()) {
+            prior = recordLost(job, ctx, lost.attempt(), prior);
+        }
+        if (lost != null && lost.attempt() <= prior.attempts()) {
+            marker.forgetLost(job.id()); // the history shows it now
         }
         String poison = new PoisonRule(s.limits().maxAttempts()).verdict(deaths, prior);
         if (poison != null) {
@@ -75,7 +81,7 @@ public final class JobProcessor {
             throw e;
         } finally {
             if (!npuLost) {
-                s.output().marker().clear();
+                marker.clear();
             }
         }
     }
@@ -88,8 +94,8 @@ public final class JobProcessor {
     }
 
     /**
-     * Writes the STARTED of an attempt this board lost with its process (its marker names it) and the job's history
-     * does not show: a first attempt's STARTED is not awaited before the runtime runs, so a crash within the send
+     * Writes the STARTED of an attempt this board lost with its process (kept from the marker that process left,
+     * {@link PoisonMarker#lostFor}, whatever ran since) and the job's history does not show: a first attempt's STARTED is not awaited before the runtime runs, so a crash within the send
      * can lose it; this puts the evidence where {@link PoisonRule} counts it on every board. Best effort, awaited.
      */
     private PriorAttempt recordLost(Job job, RecordContext ctx, int lost, PriorAttempt prior) {

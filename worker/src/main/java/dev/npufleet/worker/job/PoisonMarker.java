@@ -8,8 +8,11 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +28,20 @@ import org.slf4j.LoggerFactory;
  * mid-way leaves the old record or the new one, never a mix; a torn file (power loss: nothing here is synced) is
  * ignored. Used by the job thread, and by the acknowledgement of a dead letter ({@link #clear(String)}): all
  * methods are synchronized.
+ *
+ * <p>A marker an earlier process left also names an attempt whose {@code STARTED} may have died with it (a first
+ * attempt does not wait for it). That evidence must outlive the marker, which the next job overwrites: it is kept
+ * in a second file, {@code lost-attempts.json}, until the job comes back to this board and its history shows the
+ * attempt ({@link #lostFor}, {@link #forgetLost}); the {@value #MAX_LOST} newest are kept. Written at start and
+ * when a job comes back, never on a job's way to its first token otherwise.
  */
 public final class PoisonMarker {
 
     private static final Logger LOG = LoggerFactory.getLogger(PoisonMarker.class);
     /** Every record is padded to at least this many bytes, so a shorter one overwrites a longer one whole. */
     private static final int RECORD_BYTES = 512;
+    /** Lost attempts kept for jobs that have not come back yet; older ones are dropped. */
+    static final int MAX_LOST = 16;
 
     /**
      * What the file holds.
@@ -49,13 +60,38 @@ public final class PoisonMarker {
     }
 
     private final Path file;
+    private final Path lostFile;
     private FileChannel channel; // opened at the first write
     private boolean loaded;
     private Marker current;
     private long size;
+    private List<Marker> lost;
 
     public PoisonMarker(Path stateDir) {
         this.file = stateDir.resolve("running-job.json");
+        this.lostFile = stateDir.resolve("lost-attempts.json");
+    }
+
+    /**
+     * The attempt at this job record an earlier process of this board died in, kept until {@link #forgetLost}
+     * (whatever ran since), or null: its {@code STARTED} may be missing from the job's history.
+     */
+    public synchronized Marker lostFor(String jobId, String topic, int partition, long offset) {
+        loaded();
+        for (Marker m : lost) {
+            if (m.names(jobId, topic, partition, offset)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The job's history shows its lost attempt now (or it never will matter): drops it. */
+    public synchronized void forgetLost(String jobId) {
+        loaded();
+        if (lost.removeIf(m -> m.jobId().equals(jobId))) {
+            saveLost();
+        }
     }
 
     /**
@@ -102,7 +138,7 @@ public final class PoisonMarker {
 
     /** The job ended without taking the worker down. */
     public synchronized void clear() {
-        loaded = true;
+        loaded();
         current = null;
         try {
             if (channel != null) {
@@ -134,9 +170,47 @@ public final class PoisonMarker {
     private Marker loaded() {
         if (!loaded) {
             current = read();
+            lost = readLost();
             loaded = true;
+            if (current != null && current.attempt() > 0 && !lost.contains(current)) {
+                // an earlier process died in this attempt: keep it past the next job's marker
+                lost.add(current);
+                if (lost.size() > MAX_LOST) {
+                    lost.remove(0);
+                }
+                saveLost();
+            }
         }
         return current;
+    }
+
+    private List<Marker> readLost() {
+        if (!Files.exists(lostFile)) {
+            return new ArrayList<>();
+        }
+        try {
+            return new ArrayList<>(List.of(JsonCodec.decode(Files.readAllBytes(lostFile), Marker[].class)));
+        } catch (IOException | RuntimeException e) {
+            LOG.atWarn().addKeyValue("file", lostFile).log("Ignoring an unreadable list of lost attempts: {}",
+                    e.getMessage());
+            return new ArrayList<>();
+        }
+    }
+
+    /** Replaces the file whole (a temporary file renamed over it): rare, so no need for the marker's single write. */
+    private void saveLost() {
+        try {
+            Files.createDirectories(lostFile.getParent());
+            if (lost.isEmpty()) {
+                Files.deleteIfExists(lostFile);
+                return;
+            }
+            Path tmp = lostFile.resolveSibling(lostFile.getFileName() + ".tmp");
+            Files.write(tmp, JsonCodec.encode(lost.toArray(Marker[]::new)));
+            Files.move(tmp, lostFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + lostFile, e);
+        }
     }
 
     private void write(Marker marker) {

@@ -350,4 +350,29 @@ class JobProcessingTest {
         assertThat(f.last(job.id()).attempt()).isEqualTo(2);
         assertThat(f.text(job.id())).isEqualTo("ok");
     }
+
+    @Test
+    void shouldRecordALostStartedEvenWhenOtherJobsRanOnTheBoardBeforeTheJobCameBack() {
+        // Given a worker that died running a job's attempt 1 (its STARTED never reached the log), restarted, that
+        // runs another job first: that job's marker overwrites the one the dead process left
+        f = new LoopFixture(tmp, new FakeEngine().answering("ok"), true).assigned();
+        Job crashed = Jobs.completion(MODEL, REPLIES, "crashes the board");
+        new PoisonMarker(tmp).begin(crashed.id(), f.jobsTopic, 0, 1, 1, 1);
+        Job other = Jobs.completion(MODEL, REPLIES, "another");
+        f.offer(other);
+        f.spinUntil(() -> f.committed(f.p0) == 1);
+
+        // When the job comes back to this board
+        f.offer(crashed);
+        f.spinUntil(() -> f.committed(f.p0) == 2);
+
+        // Then its lost attempt is in its history before its new one, and the board forgot it
+        List<Event> events = f.events(crashed.id());
+        assertThat(events.get(0)).satisfies(e -> {
+            assertThat(e.type()).isEqualTo(EventType.STARTED);
+            assertThat(e.attempt()).isEqualTo(1);
+        });
+        assertThat(f.last(crashed.id()).attempt()).isEqualTo(2);
+        assertThat(new PoisonMarker(tmp).lostFor(crashed.id(), f.jobsTopic, 0, 1)).isNull();
+    }
 }

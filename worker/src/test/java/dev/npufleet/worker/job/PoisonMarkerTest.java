@@ -92,6 +92,43 @@ class PoisonMarkerTest {
     }
 
     @Test
+    void shouldKeepTheAttemptAnEarlierProcessDiedInPastOtherJobsAndRestartsUntilForgotten() {
+        // Given a worker that died running job-1's attempt 1, and a restarted one that ran two other jobs since
+        new PoisonMarker(state).begin("job-1", "jobs", 0, 7, 1, 1);
+        PoisonMarker restarted = new PoisonMarker(state);
+        restarted.begin("job-2", "jobs", 1, 3, 1, 1);
+        restarted.clear();
+        restarted.begin("job-3", "jobs", 1, 4, 1, 1);
+
+        // When that worker dies too, in job-3, and the next one looks
+        PoisonMarker again = new PoisonMarker(state);
+
+        // Then job-1's lost attempt is still known (the marker itself now names job-3), and so is job-3's
+        assertThat(again.leftFor("job-1", "jobs", 0, 7)).isNull();
+        assertThat(again.lostFor("job-1", "jobs", 0, 7)).satisfies(m -> assertThat(m.attempt()).isEqualTo(1));
+        assertThat(again.lostFor("job-3", "jobs", 1, 4)).isNotNull();
+        assertThat(again.lostFor("job-2", "jobs", 1, 3)).isNull();
+
+        // And once forgotten (the history shows it), no later process sees it
+        again.forgetLost("job-1");
+        assertThat(new PoisonMarker(state).lostFor("job-1", "jobs", 0, 7)).isNull();
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestLostAttempts() {
+        // Given more workers dying in more jobs than the list keeps, none of them coming back
+        for (int i = 0; i <= PoisonMarker.MAX_LOST; i++) {
+            new PoisonMarker(state).begin("job-" + i, "jobs", 0, i, 1, 1);
+        }
+        PoisonMarker last = new PoisonMarker(state);
+
+        // Then the oldest was dropped, the newest kept
+        assertThat(last.lostFor("job-0", "jobs", 0, 0)).isNull();
+        assertThat(last.lostFor("job-1", "jobs", 0, 1)).isNotNull();
+        assertThat(last.lostFor("job-" + PoisonMarker.MAX_LOST, "jobs", 0, PoisonMarker.MAX_LOST)).isNotNull();
+    }
+
+    @Test
     void shouldReadAMarkerWrittenBeforeTheAttemptField() throws Exception {
         Files.writeString(state.resolve("running-job.json"),
                 "{\"job_id\":\"job-1\",\"topic\":\"jobs\",\"partition\":0,\"offset\":7,\"attempts\":2}");
