@@ -24,7 +24,7 @@ public record IdentityConfig(String workerId, String model, double capacity, Pat
     public static final Setting CAPACITY = Setting.of("NPUFLEET_CAPACITY", "1.0",
             "relative speed of the board for routing (RK3588 = 1.0)");
     public static final Setting STATE_DIR = Setting.derived("NPUFLEET_STATE_DIR", "`~/.npufleet/worker/<id>`",
-            "state: poison-job marker, model hashes, default cache dir");
+            "state: poison-job marker and lost attempts, model hashes, default cache dir");
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
