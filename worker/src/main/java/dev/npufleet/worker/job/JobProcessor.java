@@ -62,11 +62,13 @@ public final class JobProcessor {
                             job.replyTo());
             return CompletableFuture.completedFuture(RecordOutcome.DONE);
         }
-        if (lost != null && lost.attempt() > prior.attempts()) {
-            prior = recordLost(job, ctx, lost.attempt(), prior);
-        }
-        if (lost != null && lost.attempt() <= prior.attempts()) {
-            marker.forgetLost(job.id()); // the history shows it now
+        if (lost != null) {
+            if (lost.attempt() > prior.attempts()) {
+                prior = recordLost(job, ctx, lost.attempt(), prior);
+            }
+            if (lost.attempt() <= prior.attempts()) {
+                marker.forgetLost(job.id()); // the history shows it now (kept when the write failed: next time)
+            }
         }
         String poison = new PoisonRule(s.limits().maxAttempts()).verdict(deaths, prior);
         if (poison != null) {
@@ -95,8 +97,9 @@ public final class JobProcessor {
 
     /**
      * Writes the STARTED of an attempt this board lost with its process (kept from the marker that process left,
-     * {@link PoisonMarker#lostFor}, whatever ran since) and the job's history does not show: a first attempt's STARTED is not awaited before the runtime runs, so a crash within the send
-     * can lose it; this puts the evidence where {@link PoisonRule} counts it on every board. Best effort, awaited.
+     * {@link PoisonMarker#lostFor}, whatever ran since) and the job's history does not show: a first attempt's
+     * STARTED is not awaited before the runtime runs, so a crash within the send can lose it; this puts the evidence
+     * where {@link PoisonRule} counts it on every board. Best effort, awaited.
      */
     private PriorAttempt recordLost(Job job, RecordContext ctx, int lost, PriorAttempt prior) {
         LOG.atInfo().addKeyValue("jobId", job.id()).addKeyValue("board", board).addKeyValue("attempt", lost)
